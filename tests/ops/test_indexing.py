@@ -753,3 +753,21 @@ def test_a_byte_mask_of_the_wrong_shape_warns_before_its_error_as_torch():
                 m.zeros(())[m.tensor([1], dtype=m.uint8)]
         return [str(w.message)[:60] for w in caught]
     assert run(tinygrad_rnn) == run(require_torch())
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    (lambda m: m.tensor([1, 0, 1], dtype=m.uint8), lambda m: m.ones(3, dtype=m.float64)),
+    (lambda m: (m.tensor([1, 0, 1], dtype=m.uint8), m.tensor([9])), lambda m: 1.0),
+    (lambda m: (m.tensor([1, 0, 1], dtype=m.uint8), m.tensor([0, 1, 2])), lambda m: 1.0),
+    (lambda m: m.tensor([1, 0, 1, 1], dtype=m.uint8), lambda m: 1.0), (lambda m: m.tensor([1, 0, 1], dtype=m.uint8), lambda m: 2.0)])
+def test_a_failed_write_through_a_byte_mask_warns_as_torch(key, value):
+    """index_put_'s errors come after its byte-mask warning; the mask's own shape error and masked_fill_'s come first."""
+    def run(m):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                m.zeros(3, 3)[key(m)] = value(m)
+            except (RuntimeError, IndexError) as error:
+                return str(error), len(caught)
+        raise AssertionError("no error")
+    assert run(tinygrad_rnn) == run(require_torch())

@@ -1413,6 +1413,14 @@ def in_range(key: tuple) -> tuple:
                  for k in key)
 
 
+def warn_byte_masks(key: Any) -> None:
+    """torch's deprecation warning, once for each byte mask in the key: `x[key] = v` gives them before
+    index_put_'s errors (the index tensors' shapes, the value's shape and dtype, an index out of range)."""
+    for k in key if isinstance(key, tuple) else (key,):
+        if isinstance(k, Tensor) and k.ndim and k.dtype is dtypes.uint8:
+            warnings.warn(_BYTE_MASK, UserWarning, stacklevel=callers_stacklevel())
+
+
 _byte_mask_warns = [True]  # off while indexed_shape only measures a key (then x[mask] = v warns once, as torch)
 _BYTE_MASK = ("indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead. (Triggered "
               "internally at /__w/pytorch/pytorch/aten/src/ATen/native/IndexingUtils.h:37.)")

@@ -1041,12 +1041,22 @@ class TensorMethods:
         if key is False:  # torch writes nothing and checks nothing more (not even a leaf's requires_grad)
             return
         key = _sh.sequence_key(key, stacklevel=3)
-        indexed, late_error = _sh.indexed_shape(self.detach(), key)  # torch's index errors
-        if isinstance(value, Tensor):
-            check_value_shape(value, indexed, is_index_put(key))
-        check_put_dtype(self, key, value)
-        if late_error is not None:
-            raise late_error
+        try:
+            indexed, late_error = _sh.indexed_shape(self.detach(), key)  # torch's index errors
+        except IndexError as error:
+            if str(error).startswith("shape mismatch"):  # (index_put_'s: a byte mask has warned)
+                _sh.warn_byte_masks(key)
+            raise
+        try:
+            if isinstance(value, Tensor):
+                check_value_shape(value, indexed, is_index_put(key))
+            check_put_dtype(self, key, value)
+            if late_error is not None:
+                raise late_error
+        except (RuntimeError, IndexError) as error:
+            if not str(error).startswith("masked_fill_"):  # (masked_fill_ refuses a byte mask before any warning)
+                _sh.warn_byte_masks(key)
+            raise
         key = _sh.without_empty_ellipsis(_sh._expand_ellipses(key, self.ndim), self.ndim)  # numpy: one `...` at most
         key = _sh.index_key(key)
         if 0 in indexed:  # nothing is written, so torch never reads the index values numpy would check
