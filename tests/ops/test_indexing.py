@@ -771,3 +771,18 @@ def test_a_failed_write_through_a_byte_mask_warns_as_torch(key, value):
                 return str(error), len(caught)
         raise AssertionError("no error")
     assert run(tinygrad_rnn) == run(require_torch())
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    (lambda m: m.tensor([1, 0, 1, 1], dtype=m.uint8), lambda m: m.tensor(1.0)),
+    (lambda m: (m.tensor([1, 0], dtype=m.uint8), [1]), lambda m: m.tensor(1.0)),
+    (lambda m: m.tensor([1, 0, 1, 1], dtype=m.uint8), lambda m: m.ones(4))])
+def test_a_byte_mask_of_the_wrong_shape_in_a_write_warns_as_torch(key, value):
+    """For one value torch tries masked_fill_ first, which checks a leading mask without the warning."""
+    def run(m):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with pytest.raises(IndexError) as error:
+                m.zeros(3, 3)[key(m)] = value(m)
+        return str(error.value), len(caught)
+    assert run(tinygrad_rnn) == run(require_torch())

@@ -1293,7 +1293,7 @@ def _check_index_dims(key: Any, shape: tuple) -> None:
         if tuple(mask.shape) != tuple(shape[at:at + mask.ndim]):
             # torch warns of each byte mask as it reaches it, so of those up to this one, before the error
             bytes_seen = builtins.sum(getattr(m, "dtype", None) is dtypes.uint8 for m, _ in masks[:i + 1])
-            for _ in range(bytes_seen if _byte_mask_warns[0] else 0):
+            for _ in builtins.range(bytes_seen if _byte_mask_warns[0] else 0):
                 warnings.warn(_BYTE_MASK, UserWarning, stacklevel=callers_stacklevel())
             j = next((j for j, n in enumerate(mask.shape) if at + j >= builtins.len(shape) or shape[at + j] != n), 0)
             sliced, masks_at = _torch_sliced_shape(parts, shape)
@@ -1413,12 +1413,14 @@ def in_range(key: tuple) -> tuple:
                  for k in key)
 
 
-def warn_byte_masks(key: Any) -> None:
-    """torch's deprecation warning, once for each byte mask in the key: `x[key] = v` gives them before
-    index_put_'s errors (the index tensors' shapes, the value's shape and dtype, an index out of range)."""
-    for k in key if isinstance(key, tuple) else (key,):
-        if isinstance(k, Tensor) and k.ndim and k.dtype is dtypes.uint8:
-            warnings.warn(_BYTE_MASK, UserWarning, stacklevel=callers_stacklevel())
+def warn_byte_masks(key: Any, count: int | None = None) -> None:
+    """torch's deprecation warning, once for each byte mask in the key (or `count` times): `x[key] = v` gives them
+    before index_put_'s errors (the index tensors' shapes, the value's shape and dtype, an index out of range)."""
+    if count is None:
+        count = builtins.sum(isinstance(k, Tensor) and k.ndim > 0 and k.dtype is dtypes.uint8
+                             for k in (key if isinstance(key, tuple) else (key,)))
+    for _ in builtins.range(count):
+        warnings.warn(_BYTE_MASK, UserWarning, stacklevel=callers_stacklevel())
 
 
 _byte_mask_warns = [True]  # off while indexed_shape only measures a key (then x[mask] = v warns once, as torch)

@@ -110,6 +110,23 @@ def check_put_dtype(target: Tensor, key: Any, value: Any) -> None:
                            f"{_legacy_name(value.dtype)[:-6]} for the source.")
 
 
+def byte_masks_warned_before(key: Any, value: Any, mask_error: str) -> int:
+    """How many byte-mask warnings torch gives before its error for a mask of the wrong shape in `x[key] = value`.
+
+    For one value (a number, a one-element tensor) index_put_ first tries masked_fill_, which checks the first
+    index, if a mask, without a warning; otherwise index_put_ warns of each byte mask up to the one that fails."""
+    parts = [k for k in (key if isinstance(key, tuple) else (key,))
+             if isinstance(k, (Tensor, np.ndarray, list)) and not _is_int_scalar(k)
+             or isinstance(key, tuple) and isinstance(k, bool)]
+    masks = [k for k in parts if _is_mask(k)]
+    failing = next((i for i, k in enumerate(masks) if mask_error.startswith(f"The shape of the mask {list(k.shape if hasattr(k, 'shape') else np.shape(k))} ")),
+                   len(masks) - 1)
+    one_value = not isinstance(value, Tensor) or value.numel() == 1
+    if one_value and failing == 0 and parts and _is_mask(parts[0]):
+        return 0
+    return sum(getattr(k, "dtype", None) is dtypes.uint8 for k in masks[:failing + 1])
+
+
 def _is_int_scalar(k: Any) -> bool:
     """A 0-d integer tensor indexes as a plain int (torch selects with it); a 0-d bool or byte one does not."""
     return isinstance(k, Tensor) and k.ndim == 0 and k.dtype not in (dtypes.bool, dtypes.uint8)

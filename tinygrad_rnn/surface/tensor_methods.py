@@ -80,6 +80,7 @@ from ..ops.shape import normalize_dim
 from . import unsupported_dtypes
 from .assignment import (
     assignable_number,
+    byte_masks_warned_before,
     check_put_dtype,
     check_value_shape,
     copy_shape_error,
@@ -1043,9 +1044,11 @@ class TensorMethods:
         key = _sh.sequence_key(key, stacklevel=3)
         try:
             indexed, late_error = _sh.indexed_shape(self.detach(), key)  # torch's index errors
-        except IndexError as error:
-            if str(error).startswith("shape mismatch"):  # (index_put_'s: a byte mask has warned)
+        except IndexError as error:  # index_put_'s checks come after its byte-mask warnings
+            if str(error).startswith("shape mismatch"):
                 _sh.warn_byte_masks(key)
+            elif str(error).startswith("The shape of the mask"):
+                _sh.warn_byte_masks(key, byte_masks_warned_before(key, value, str(error)))
             raise
         try:
             if isinstance(value, Tensor):
