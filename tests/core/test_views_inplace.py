@@ -475,3 +475,25 @@ def test_split_and_chunk_pieces_share_one_node_as_torchs():
     a, b = tg.arange(12.0).reshape(2, 6).requires_grad_().chunk(2, 1)
     ((a * 2).sum() + (b * b).sum()).backward()
     assert a.grad is None  # (pieces are not leaves)
+
+
+def _pieces(m):
+    return (m.ones(2, 3, requires_grad=True) * 1).split(1)
+
+
+def _no_grad_row(m):
+    x = m.ones(2, 3, requires_grad=True) * 1
+    with m.no_grad():
+        return x[0]
+
+
+@pytest.mark.parametrize("write", [
+    lambda m: _pieces(m)[0].t().mul_(2), lambda m: _pieces(m)[0][:, 1:].mul_(2), lambda m: _pieces(m)[0].squeeze(0).mul_(2),
+    lambda m: _pieces(m)[0].view(3).mul_(2), lambda m: _pieces(m)[1].__setitem__(0, 2.0),
+    lambda m: _pieces(m)[0].__setitem__((slice(None), slice(1, None)), 2.0), lambda m: _pieces(m)[0].t().__setitem__(0, 2.0),
+    lambda m: (m.ones(2, 3, requires_grad=True) * 1).unbind()[1][0].mul_(2),
+    lambda m: _no_grad_row(m)[1:].mul_(2), lambda m: _no_grad_row(m).__setitem__(0, 2.0)])
+def test_a_view_of_a_view_torch_refuses_to_change_is_refused_under_its_own_name(write):
+    """Views of the pieces of split/unbind, or of a view made under no_grad, inherit the refusal; torch's message
+    names the new view's node (Select, Slice, T, Squeeze1), and `a[0] = v` writes through the view a[0] makes."""
+    check_error(write)

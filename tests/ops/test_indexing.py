@@ -585,3 +585,204 @@ def test_as_strided_of_a_view_carries_forward_mode_tangents():
             dual = fw.make_dual(m.arange(10.0, dtype=m.float64), m.arange(10.0, dtype=m.float64) * 10)
             tangents.append(fw.unpack_dual(dual[2:8].as_strided((2, 2), (2, 1), 3)).tangent.tolist())
     assert tangents[0] == tangents[1]
+
+
+@pytest.mark.parametrize("include_self", [True, False])
+def test_index_reduce_backward_with_an_int32_index_as_torch(include_self):
+    """torch's backward for include_self=False zeroes input's gradient with index_fill_, which refuses int32."""
+    def run(m):
+        x = m.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        y = x.index_reduce(0, m.tensor([0, 0], dtype=m.int32), m.tensor([4.0, 5.0]), "amax", include_self=include_self)
+        y.sum().backward()
+        return x.grad
+    if include_self:
+        np.testing.assert_array_equal(run(tinygrad_rnn).numpy(), run(require_torch()).numpy())
+    else:
+        check_error(run)
+
+
+@pytest.mark.parametrize("name", ["scatter", "scatter_"])
+def test_scatter_with_reduce_names_the_method_called_when_backward_refuses(name):
+    def run(m):
+        x = m.zeros(3, requires_grad=True) * 1
+        getattr(x, name)(0, m.tensor([0, 1]), 1.0, reduce="add").sum().backward()
+    check_error(run)
+
+
+@pytest.mark.parametrize("key", [0, -1, 1, np.int64(-2)])
+@pytest.mark.parametrize("write", [False, True])
+def test_an_integer_index_into_a_0d_tensor_fails_as_torch(key, write):
+    """torch's select checks the bound first (against a size of 0): only 0 gets the 'invalid index' advice."""
+    def run(m):
+        x = m.tensor(1.5)
+        if write:
+            x[key] = 2.0
+        return x[key]
+    check_error(run)
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    (np.array(1), 7), (np.array(-1, np.int32), 7), (np.array(1.7), 7), ((0, np.array(2)), 7),
+    ((np.array(1), np.array(-1)), 7), ([np.array(1), np.array(0)], 7),
+    (np.array([1.7, -0.5]), 7.0), (np.array([1, 0, 1], np.uint8), [[7.0] * 4] * 2), (np.array(0, np.uint8), 7.0)])
+def test_numpy_arrays_index_as_torch_reads_them(key, value):
+    """A 0-d array is the int it holds (a select: a view, and a write through it converts the value's dtype),
+    a float array is cut toward zero, a uint8 one is a byte mask, and a list holding arrays is a tuple."""
+    def run(m):
+        x = m.arange(12.0).reshape(3, 4).requires_grad_() * 1
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            y = x[key]
+            x[key] = m.tensor(value)
+        return y, y._base is x, x
+    (y_ours, view_ours, x_ours), (y_theirs, view_theirs, x_theirs) = run(tinygrad_rnn), run(require_torch())
+    assert view_ours == view_theirs and y_ours.grad_fn.name() == y_theirs.grad_fn.name()
+    np.testing.assert_array_equal(y_ours.detach().numpy(), y_theirs.detach().numpy())
+    np.testing.assert_array_equal(x_ours.detach().numpy(), x_theirs.detach().numpy())
+
+
+@pytest.mark.parametrize(("key", "value_shape"), [
+    (lambda m: m.tensor(1), (3, 4)), (lambda m: m.tensor(1), (1, 1, 3)), (lambda m: (m.tensor(-1), slice(None, 0)), (4, 4)),
+    (lambda m: (True,), (3, 3)), (lambda m: (1, False), (2,)), (lambda m: m.tensor(False), (1, 2)),
+    (lambda m: m.tensor([0, 1]), (1, 1, 3)), (lambda m: (slice(None), m.tensor([0, 1])), (1, 4)),
+    (lambda m: m.tensor(2), (5,)), (lambda m: True, (3, 3))])
+def test_a_value_that_does_not_fit_the_index_fails_as_torch(key, value_shape):
+    """index_put_'s "shape mismatch" names the value's shape without its leading 1s; a 0-d integer tensor is a
+    select, so the value is copied into that view and fails with expand's message."""
+    def run(m):
+        x = m.zeros(3, 4)
+        x[key(m)] = m.ones(value_shape)
+    check_error(run)
+
+
+def test_writing_through_a_lone_false_does_nothing_as_in_torch():
+    """torch returns at once for x[False] = v, after converting a number: no shape or leaf checks."""
+    for m in (tinygrad_rnn, require_torch()):
+        x = m.zeros(3, requires_grad=True)
+        x[False] = m.ones(7, 7)
+        assert x._version == 0
+    check_error(lambda m: m.zeros(3).__setitem__(False, 1e300))
+
+
+@pytest.mark.parametrize("key", [
+    lambda m: (slice(None), m.tensor([5])), lambda m: (0, slice(None), m.tensor([-3, 3, -5])),
+    lambda m: (m.tensor([1]), 0, slice(None), m.tensor([-1, -3])), lambda m: (..., m.tensor([-4])),
+    lambda m: (m.tensor([0, 9]), m.tensor([7, 1])), lambda m: (m.tensor([1]), None, m.tensor([1]), m.tensor([2])),
+    lambda m: (True, m.tensor([4])), lambda m: (m.tensor([0, 1]), m.tensor([[4], [0]]), m.tensor([1, 2])),
+    lambda m: (False, m.tensor([[-2, 1], [-2, -3]]), ..., [0])])
+@pytest.mark.parametrize("write", [False, True])
+def test_an_index_tensor_out_of_range_is_named_as_torch_names_it(key, write):
+    """torch's kernel names a bad value by its index tensor's place among the index tensors (not by the dim it
+    indexes), reads them element by element, and checks that they broadcast first."""
+    def run(m):
+        x = m.zeros(3, 4, 2)
+        if write:
+            x[key(m)] = 1.0
+        return x[key(m)]
+    check_error(run)
+
+
+def test_an_index_into_a_dim_of_size_0_has_torchs_message():
+    check_error(lambda m: m.zeros(0, 2, 1)[m.tensor([-1]), m.tensor(-2)])
+    check_error(lambda m: m.zeros(2, 0).__setitem__((slice(None), m.tensor([0])), 1.0))
+
+
+@pytest.mark.parametrize(("shape", "key", "value"), [
+    ((), lambda m: ..., 1.5), ((), lambda m: ..., 2.0), ((), lambda m: (), 1.0),
+    ((2, 3), lambda m: (slice(1, None), m.tensor([0, 1])), 1.0), ((2, 3), lambda m: (None, m.tensor([0, 1])), 1.0),
+    ((2, 3), lambda m: (True, m.tensor([0, 1])), 1.0), ((2, 3), lambda m: (m.tensor(True), m.tensor([0, 1])), 1.0),
+    ((2, 3), lambda m: (m.tensor([0, 1]), slice(-3, None)), [1.0, 2.0, 3.0]),
+    ((2, 3), lambda m: (slice(None), m.tensor([0, 1])), [[1.0], [2.0]])])
+def test_the_node_of_an_index_write_through_a_view_is_named_as_torch_names_it(shape, key, value):
+    """index_put_ into the view that slices, Nones and bools make first leaves CopySlices on x; a write
+    of all of a 0-d x is a copy_ (CopyBackwards), not a fill_."""
+    def run(m):
+        x = m.zeros(shape, requires_grad=True) * 1
+        v = m.tensor(value, requires_grad=True)
+        x[key(m)] = v
+        (x * m.arange(x.numel()).reshape(shape)).sum().backward()
+        return x.grad_fn.name(), v.grad.numpy()
+    (ours, grad_ours), (theirs, grad_theirs) = run(tinygrad_rnn), run(require_torch())
+    assert ours == theirs
+    np.testing.assert_array_equal(grad_ours, grad_theirs)
+
+
+@pytest.mark.parametrize("read", [lambda x: x[3:], lambda x: x[1:1], lambda x: x[:, :0], lambda x: x[-1:0, 2],
+                                  lambda x: x.view(12)[5:5], lambda x: x[[]], lambda x: x[x > 99]])
+def test_an_empty_result_is_a_view_as_in_torch(read):
+    """A view with no elements shares no bytes, but it is still a view of its base (an index copy is not)."""
+    views = []
+    for m in (tinygrad_rnn, require_torch()):
+        x = m.zeros(3, 4)
+        views.append(read(x)._base is x)
+    assert views[0] == views[1]
+
+
+@pytest.mark.parametrize("key", [
+    lambda m: (slice(None), m.tensor([0, 1]), ..., m.tensor([1, 2])),
+    lambda m: (None, True, ..., m.ones(2, 3, 4, dtype=m.bool)), lambda m: (slice(None), [0], ..., [1], ...)])
+def test_an_ellipsis_of_no_dims_does_not_part_index_tensors_as_in_torch(key):
+    """numpy counts such a `...` as a slice between the index arrays and moves their dims to the front."""
+    def run(m):
+        x = m.arange(24.0).reshape(2, 3, 4).requires_grad_()
+        y = x[key(m)]
+        z = x.detach().clone()
+        z[key(m)] = -m.arange(y.numel(), dtype=z.dtype).reshape(y.shape)
+        return y, z
+    for ours, theirs in zip(run(tinygrad_rnn), run(require_torch())):
+        np.testing.assert_array_equal(ours.detach().numpy(), theirs.detach().numpy())
+
+
+@pytest.mark.parametrize("key", [lambda m: m.ones(3, 5, dtype=m.bool), lambda m: (slice(None), m.ones(4, 3, dtype=m.bool)),
+                                 lambda m: (slice(1, 3), m.ones(3, dtype=m.bool)), lambda m: (0, None, m.ones(5, dtype=m.bool)),
+                                 lambda m: (None, True, m.ones(5, dtype=m.bool)), lambda m: (m.ones(3, 4, dtype=m.bool), 0, m.ones(5, dtype=m.bool)),
+                                 lambda m: (m.tensor(False), m.ones(5, dtype=m.bool), slice(None))])
+def test_a_mask_of_the_wrong_shape_is_reported_as_torch_reports_it(key):
+    """torch names the first dim of the mask that differs, and the shape its slices, ints and Nones have made."""
+    check_error(lambda m: m.zeros(3, 4, 2)[key(m)])
+    check_error(lambda m: m.zeros(3, 4, 2).__setitem__(key(m), 1.0))
+
+
+def test_a_byte_mask_of_the_wrong_shape_warns_before_its_error_as_torch():
+    def run(m):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with pytest.raises(IndexError):
+                m.zeros(3, 3)[m.tensor([1, 0, 1, 1], dtype=m.uint8)]
+            with pytest.raises(IndexError):
+                m.zeros(())[m.tensor([1], dtype=m.uint8)]
+        return [str(w.message)[:60] for w in caught]
+    assert run(tinygrad_rnn) == run(require_torch())
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    (lambda m: m.tensor([1, 0, 1], dtype=m.uint8), lambda m: m.ones(3, dtype=m.float64)),
+    (lambda m: (m.tensor([1, 0, 1], dtype=m.uint8), m.tensor([9])), lambda m: 1.0),
+    (lambda m: (m.tensor([1, 0, 1], dtype=m.uint8), m.tensor([0, 1, 2])), lambda m: 1.0),
+    (lambda m: m.tensor([1, 0, 1, 1], dtype=m.uint8), lambda m: 1.0), (lambda m: m.tensor([1, 0, 1], dtype=m.uint8), lambda m: 2.0)])
+def test_a_failed_write_through_a_byte_mask_warns_as_torch(key, value):
+    """index_put_'s errors come after its byte-mask warning; the mask's own shape error and masked_fill_'s come first."""
+    def run(m):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                m.zeros(3, 3)[key(m)] = value(m)
+            except (RuntimeError, IndexError) as error:
+                return str(error), len(caught)
+        raise AssertionError("no error")
+    assert run(tinygrad_rnn) == run(require_torch())
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    (lambda m: m.tensor([1, 0, 1, 1], dtype=m.uint8), lambda m: m.tensor(1.0)),
+    (lambda m: (m.tensor([1, 0], dtype=m.uint8), [1]), lambda m: m.tensor(1.0)),
+    (lambda m: m.tensor([1, 0, 1, 1], dtype=m.uint8), lambda m: m.ones(4))])
+def test_a_byte_mask_of_the_wrong_shape_in_a_write_warns_as_torch(key, value):
+    """For one value torch tries masked_fill_ first, which checks a leading mask without the warning."""
+    def run(m):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with pytest.raises(IndexError) as error:
+                m.zeros(3, 3)[key(m)] = value(m)
+        return str(error.value), len(caught)
+    assert run(tinygrad_rnn) == run(require_torch())

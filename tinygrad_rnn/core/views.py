@@ -59,6 +59,12 @@ CUSTOM_FUNCTION_BASE_CHANGED = (
     "view+inplace would override the custom backward associated with the custom Function, leading to incorrect "
     "gradients. This behavior is forbidden. You can fix this by cloning the output of the custom Function."
 )
+VIEW_OF_NO_GRAD_VIEW = (
+    "Output {nr} of {name} is a view of a view which was created in no_grad mode and is being modified inplace "
+    "with grad mode enabled. Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify "
+    "your code by moving both the view and the inplace either both inside the no_grad block (if you don't want the "
+    "inplace to be tracked) or both outside (if you want the inplace to be tracked)."
+)
 LEAF_VIEW = "a view of a leaf Variable that requires grad is being used in an in-place operation."
 INFERENCE_INPLACE = (
     "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone to get a normal "
@@ -82,22 +88,69 @@ class ViewFunction(Function):
             mark_multiple(out, cls._forward_cls.__name__)
         else:
             mark_view(out, args[0])
+            inherit_refusal(out, args[0])
         return out
+
+
+def inherit_refusal(view: Any, source: Tensor) -> None:
+    """A view (made in grad mode) of a view torch refuses to change in place, one of several a function returned
+    or one made in no_grad mode, is refused too: torch's message then names the new view's own node."""
+    kind = source.__dict__.get("_refused_as")
+    if kind is None or not isinstance(view, Tensor) or view._base is None or "_inplace_error" in view.__dict__:
+        return
+    view._refused_as = view._view_of_refused = kind
+
+
+def _view_of_refused_error(t: Tensor) -> str | None:
+    """The message for a change to a view of a refused view (see inherit_refusal), named by t's node as torch
+    names it: SelectBackward0 is Select, SqueezeBackward1 is Squeeze1."""
+    kind = t.__dict__.get("_view_of_refused")
+    if kind is None or t.grad_fn is None:
+        return None
+    return _refusal(kind, t._output_nr, t.grad_fn.name())
+
+
+def _refusal(kind: str, nr: int, node_name: str) -> str:
+    name = node_name.replace("Backward0", "").replace("Backward", "")
+    return (MULTIPLE_VIEWS if kind == "multiple" else VIEW_OF_NO_GRAD_VIEW).format(nr=nr, name=name)
+
+
+def check_write_through_view(t: Tensor, node_name: str, records: bool) -> None:
+    """torch writes `t[key] = v` for a key that makes a view (node_name: its node) into that view: a refused t
+    (see inherit_refusal) refuses the write under the view's name (a[0] = v, a from unbind: "Output 0 of Select")."""
+    kind = t.__dict__.get("_refused_as")
+    if kind is not None and t._base is not None and modes.grad_enabled and (records or t._base._requires_grad):
+        raise RuntimeError(_refusal(kind, 0, node_name))
 
 
 def mark_view(view: Any, source: Tensor) -> None:
     """Make `view` a view of `source`'s root, if it shares source's memory."""
-    if not isinstance(view, Tensor) or view is source or not may_share_memory(view._data, source._data):
+    if not isinstance(view, Tensor) or view is source or not _shares_memory(view._data, source._data):
         return
     root = source if source._base is None else source._base
     root._counter = root._counter or [0]  # (root._shared_counter(), inline: every view op passes here)
     view._base, view._counter, view._inference = root, root._counter, root._inference
     if not modes.grad_enabled:
-        view._inplace_error = NO_GRAD_VIEW
+        view._inplace_error, view._refused_as = NO_GRAD_VIEW, "no_grad"
         if source._requires_grad:  # torch's view keeps the flag, but no path back: gradients stop at it
             view._requires_grad = view._grad_cut = True
         return
     _remember(root, view)
+
+
+def _shares_memory(view: np.ndarray, source: np.ndarray) -> bool:
+    """Is `view` numpy's view of source's memory? An empty one shares no bytes, but it is a view when numpy
+    made it from the same memory (x[2:2] is a view in torch too)."""
+    if may_share_memory(view, source):
+        return True
+    return view.size == 0 and _memory_owner(view) is _memory_owner(source)
+
+
+def _memory_owner(a: Any) -> Any:
+    """The object at the end of an array's chain of bases (numpy's as_strided puts a DummyArray in the chain)."""
+    while getattr(a, "base", None) is not None:
+        a = a.base
+    return a
 
 
 def _remember(root: Tensor, view: Tensor) -> None:
@@ -115,7 +168,7 @@ def mark_multiple(views: tuple, name: str) -> tuple:
     graph record an in-place change to one of them."""
     for nr, view in enumerate(views):
         if view._base is not None and "_inplace_error" not in view.__dict__:
-            view._inplace_error = MULTIPLE_VIEWS.format(nr=nr, name=name)
+            view._inplace_error, view._refused_as = MULTIPLE_VIEWS.format(nr=nr, name=name), "multiple"
     return views
 
 
@@ -151,7 +204,7 @@ def check_inplace(t: Tensor, records: bool) -> None:
     base = t._base
     if base is None or not modes.grad_enabled or not (records or base._requires_grad):
         return
-    error = t.__dict__.get("_inplace_error")
+    error = t.__dict__.get("_inplace_error") or _view_of_refused_error(t)
     if error is not None:
         raise RuntimeError(error)
     if base._grad_fn is None and base._requires_grad:

@@ -26,7 +26,8 @@ from ..core.function import Function, rename
 from ..core.tensor import Tensor
 from ..core.views import ViewFunction, storage_array
 from ..core.views import positions as element_positions
-from ..creation import checked_fill
+from ..core.warn_once import warn_once
+from ..creation import callers_stacklevel, checked_fill
 from ..determinism import alert_nondeterministic
 from .composite import composite
 from .declare import Sample, op
@@ -545,8 +546,32 @@ def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce:
     _same_dtype("index_reduce_", input, source)
     _check_source_shape("index_reduce_", input, d, idx, source)
     shape = input.shape[:d] + (len(idx),) + input.shape[d + 1:]
-    out = ScatterReduce.apply(input, d, _along(idx, d, shape), source.reshape(shape), reduce, builtins.bool(include_self))
+    warn_once("index_reduce", "index_reduce() is in beta and the API may change at any time. (Triggered internally "
+              "at /__w/pytorch/pytorch/aten/src/ATen/native/TensorAdvancedIndexing.cpp:1523.)",
+              stacklevel=callers_stacklevel())
+    out = IndexReduce.apply(input, d, _along(idx, d, shape), source.reshape(shape), reduce, builtins.bool(include_self),
+                            index.dtype is dtypes.int64)
     return rename(out, "IndexReduceBackward0")
+
+
+class IndexReduce(ScatterReduce):
+    """ScatterReduce for index_reduce, whose index may be int32. With `include_self=False` torch's backward
+    zeroes input's gradient at the reduced slices with index_fill_, which takes only an int64 index: it raises."""
+
+    @staticmethod
+    def forward(ctx, x, dim, index, src, reduce, include_self, long_index):
+        ctx.long_index = long_index
+        return ScatterReduce.forward(ctx, x, dim, index, src, reduce, include_self)
+
+    @staticmethod
+    def backward(ctx, g):
+        if ctx.needs_input_grad[0] and not ctx.include_self and not ctx.long_index:
+            raise IndexError("index_fill_(): Expected dtype int64 for index.")
+        return ScatterReduce.backward(ctx, g) + (None,)
+
+    @staticmethod
+    def jvp(ctx, tx, _dim, _index, tsrc, _reduce, _include_self, _long_index):
+        return ScatterReduce.jvp(ctx, tx, _dim, _index, tsrc, _reduce, _include_self)
 
 
 # ------------------------------------------------------------------ reading at positions

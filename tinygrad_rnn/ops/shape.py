@@ -1076,6 +1076,7 @@ def _unsafe(pieces: tuple) -> tuple:
     for p in pieces:
         p._base = p._counter = None
         p.__dict__.pop("_inplace_error", None)
+        p.__dict__.pop("_refused_as", None)  # (nor are views made of them)
     if pieces and pieces[0].grad_fn is not None:  # (one node for all the pieces)
         rename(pieces[0], "Unsafe" + pieces[0].grad_fn.name())
     return pieces
@@ -1230,6 +1231,8 @@ def _check_0d_key(key: Any) -> None:
         if isinstance(k, slice):
             raise IndexError("slice() cannot be applied to a 0-dim tensor.")
         if isinstance(k, (builtins.int, np.integer)) and not isinstance(k, builtins.bool):
+            if k != 0:  # torch's select on a 0-d tensor checks the bound first, against a size of 0
+                raise IndexError(f"index {k} is out of bounds for dimension 0 with size 0")
             raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` "
                              "in C++ to convert a 0-dim tensor to a number")
 
@@ -1286,10 +1289,46 @@ def _check_index_dims(key: Any, shape: tuple) -> None:
         if isinstance(mask, (Tensor, np.ndarray)) and mask.ndim and mask.dtype in (dtypes.bool, np.bool_, dtypes.uint8):
             masks.append((mask, dim))
         dim, left = dim + _dims_taken(k), left - _dims_taken(k)
-    for mask, at in masks:
+    for i, (mask, at) in enumerate(masks):
         if tuple(mask.shape) != tuple(shape[at:at + mask.ndim]):
-            raise IndexError(f"The shape of the mask {list(mask.shape)} at index 0 does not match the shape of the "
-                             f"indexed tensor {list(shape)} at index {at}")
+            # torch warns of each byte mask as it reaches it, so of those up to this one, before the error
+            bytes_seen = builtins.sum(getattr(m, "dtype", None) is dtypes.uint8 for m, _ in masks[:i + 1])
+            for _ in builtins.range(bytes_seen if _byte_mask_warns[0] else 0):
+                warnings.warn(_BYTE_MASK, UserWarning, stacklevel=callers_stacklevel())
+            j = next((j for j, n in enumerate(mask.shape) if at + j >= builtins.len(shape) or shape[at + j] != n), 0)
+            sliced, masks_at = _torch_sliced_shape(parts, shape)
+            raise IndexError(f"The shape of the mask {list(mask.shape)} at index {j} does not match the shape of the "
+                             f"indexed tensor {sliced} at index {masks_at[i] + j}")
+
+
+def _torch_sliced_shape(parts: tuple, shape: tuple) -> tuple[list, list]:
+    """The shape torch's index has made by the time it checks the masks, and where each mask starts in it:
+    torch first applies the key's ints (select), slices and Nones and bools (unsqueeze) from left to right,
+    stepping past the dims the index tensors and masks take; its mask error names that shape."""
+    specified = builtins.sum(0 if k is None or k is Ellipsis or _is_bool_scalar(k) else _dims_taken(k) for k in parts)
+    out, dim, masks_at = list(shape), 0, []
+    for k in parts:
+        if k is Ellipsis:
+            dim += builtins.len(shape) - specified
+        elif k is None or _is_bool_scalar(k):
+            out.insert(dim, 1)
+            dim += 1
+        elif _integer_index(k) is not None:
+            del out[dim]
+        elif isinstance(k, slice):
+            out[dim] = builtins.len(builtins.range(*k.indices(out[dim])))
+            dim += 1
+        else:
+            if _is_bool_list(k) or getattr(k, "dtype", None) in (dtypes.bool, np.bool_, dtypes.uint8):
+                masks_at.append(dim)
+            dim += _dims_taken(k)
+    return out, masks_at
+
+
+def _is_bool_scalar(k: Any) -> bool:
+    """A Python bool or a 0-d bool or byte tensor: torch adds a dim of size 1 for it (and indexes it by 0 or none)."""
+    return isinstance(k, (builtins.bool, np.bool_)) or isinstance(k, (Tensor, np.ndarray)) and k.ndim == 0 and \
+        k.dtype in (dtypes.bool, np.bool_, dtypes.uint8)
 
 
 def _expand_ellipses(key: Any, ndim: int) -> Any:
@@ -1308,6 +1347,16 @@ def _expand_ellipses(key: Any, ndim: int) -> Any:
                 _index_part(k)
         raise IndexError(f"too many indices for tensor of dimension {ndim}")
     return parts[:first] + (slice(None),) * free + tuple(k for k in parts[first + 1:] if k is not Ellipsis)
+
+
+def without_empty_ellipsis(key: Any, ndim: int) -> Any:
+    """The key without a `...` that stands for no dims: to torch it is nothing, while numpy would count it
+    as a slice between index arrays, and move their dims to the front (x[:, t, ..., u] on 3 dims). (Only
+    for numpy, once torch's checks have passed: their messages number the key's parts, `...` too.)"""
+    if not isinstance(key, tuple) or not builtins.any(k is Ellipsis for k in key):
+        return key
+    taken = builtins.sum(_dims_taken(k) for k in key if k is not Ellipsis)
+    return tuple(k for k in key if k is not Ellipsis) if taken >= ndim else key
 
 
 def getitem(input: Tensor, key: Any) -> Tensor:
@@ -1364,6 +1413,16 @@ def in_range(key: tuple) -> tuple:
                  for k in key)
 
 
+def warn_byte_masks(key: Any, count: int | None = None) -> None:
+    """torch's deprecation warning, once for each byte mask in the key (or `count` times): `x[key] = v` gives them
+    before index_put_'s errors (the index tensors' shapes, the value's shape and dtype, an index out of range)."""
+    if count is None:
+        count = builtins.sum(isinstance(k, Tensor) and k.ndim > 0 and k.dtype is dtypes.uint8
+                             for k in (key if isinstance(key, tuple) else (key,)))
+    for _ in builtins.range(count):
+        warnings.warn(_BYTE_MASK, UserWarning, stacklevel=callers_stacklevel())
+
+
 _byte_mask_warns = [True]  # off while indexed_shape only measures a key (then x[mask] = v warns once, as torch)
 _BYTE_MASK = ("indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead. (Triggered "
               "internally at /__w/pytorch/pytorch/aten/src/ATen/native/IndexingUtils.h:37.)")
@@ -1387,21 +1446,35 @@ def sequence_key(key: Any, stacklevel: int = 5) -> Any:
     """torch's (and old numpy's) rule: a short sequence that is not a tuple but holds a sequence, slice, None, `...`
     or a tensor (0-d too) is a tuple of indices, not one index (x[[[0], [1]]] is x[[0], [1]], x[[t, 0]] is x[t, 0]),
     with torch's deprecation warning; any other one is a list of indices. A `range` or a deque in a tuple is read
-    as the list of its numbers (`logp[range(n), target]` in "What is torch.nn really?")."""
+    as the list of its numbers (`logp[range(n), target]` in "What is torch.nn really?"). A numpy array is a
+    sequence here too, and a 0-d one indexes as a number (`_number_of_0d_array`)."""
     if isinstance(key, tuple):
         if builtins.any(_python_sequence(k) and not isinstance(k, (list, str)) for k in key):
-            return tuple(list(k) if _python_sequence(k) and not isinstance(k, str) else k for k in key)
-        return key
+            key = tuple(list(k) if _python_sequence(k) and not isinstance(k, str) else k for k in key)
+        return tuple(_number_of_0d_array(k) for k in key)
     if not _python_sequence(key):
-        return key
+        return _number_of_0d_array(key)
     items = list(key)  # a str too: its characters are sequences, so x['ab'] is x['a', 'b'] (with the warning)
     for k in items[:len(items) if len(items) < 32 else 0]:
         # torch's two warnings differ in the line they cite: one for an index or a slice, one for None or `...`
-        if _python_sequence(k) or isinstance(k, (tuple, slice, Tensor)) or k is None or k is Ellipsis:
+        if _python_sequence(k) or isinstance(k, (tuple, slice, Tensor, np.ndarray)) or k is None or k is Ellipsis:
             line = 359 if k is None or k is Ellipsis else 349
             warnings.warn(_NON_TUPLE_SEQUENCE.format(line=line), UserWarning, stacklevel=stacklevel)
-            return tuple(items)
+            return tuple(_number_of_0d_array(k) for k in items)
     return key if isinstance(key, str) else items
+
+
+def _number_of_0d_array(k: Any) -> Any:
+    """A numpy array as torch reads it in an index, as a tensor of its data (a long one, unless the data are
+    bytes or bools): a 0-d one of numbers is then a 0-d long tensor, which selects as an int does
+    (np.array(1.7) is 1: the values are cut toward zero); a uint8 one is a byte mask."""
+    if not isinstance(k, np.ndarray):
+        return k
+    if k.dtype == np.uint8:
+        return Tensor._make(k.copy())
+    if k.ndim == 0 and k.dtype.kind in "iuf":
+        return Tensor._make(k.astype(np.int64))
+    return k.astype(np.int64) if k.dtype.kind == "f" else k
 
 
 def _index(input: Tensor, np_key: tuple) -> Tensor:
@@ -1423,6 +1496,49 @@ def _torch_index_message(message: str) -> str:
     return message.replace("axis", "dimension")
 
 
+def _bounds_error(shape: tuple, np_key: tuple) -> IndexError | None:
+    """torch's error for an index tensor's value out of range, or None if every value is in range.
+
+    torch's kernel reads the index tensors (a mask as one long tensor per dim it spans) element by
+    element of their broadcast shape, and names the first bad value by the index tensor's place in
+    that list, not by the tensor's dim; an index into a dim of size 0 has a message of its own."""
+    split = split_selects(np_key)
+    if split is not None:  # (the integers select first: see split_selects)
+        shape, np_key = np.empty(shape, dtype=np.bool_)[split[0]].shape, split[1]
+    checked, others, tensor_at, dim = [], [], 0, 0
+    taken = builtins.sum(k.ndim if isinstance(k, np.ndarray) and k.dtype == np.bool_ else 1 for k in np_key
+                         if isinstance(k, (slice, np.ndarray)) and not (isinstance(k, np.ndarray) and k.ndim == 0))
+    for k in np_key:
+        if k is Ellipsis:
+            dim += builtins.len(shape) - taken
+        elif isinstance(k, slice):
+            dim += 1
+        elif isinstance(k, np.ndarray) and k.ndim and k.dtype.kind in "iu" and dim < builtins.len(shape):
+            checked.append((tensor_at, k, shape[dim]))
+            tensor_at, dim = tensor_at + 1, dim + 1
+        elif isinstance(k, np.ndarray) and k.ndim:  # a mask: one long tensor per dim, as long as its count
+            others.append(np.zeros(np.count_nonzero(k), np.bool_))
+            tensor_at, dim = tensor_at + k.ndim, dim + k.ndim
+        elif k is not None:  # a bool: an index tensor of a new dim, of one element or none
+            others.append(np.zeros(builtins.int(builtins.bool(k)), np.bool_))
+            tensor_at += 1
+    try:  # (torch broadcasts the index tensors before it reads them: a shape mismatch is found first)
+        bad = np.broadcast_arrays(*[(k >= size) | (k < -size) for _, k, size in checked], *others)
+    except ValueError:  # shapes that do not broadcast: numpy's error stands
+        return None
+    if not checked:
+        return None
+    bad = np.stack(bad[:builtins.len(checked)])
+    if not bad.any():
+        return None
+    at, j = np.argwhere(bad.reshape(builtins.len(checked), -1).T)[0]
+    place, k, size = checked[j]
+    if size == 0:
+        return IndexError("index is out of bounds for dimension with size 0")
+    return IndexError(f"index {np.broadcast_to(k, bad.shape[1:]).reshape(-1)[at]} is out of bounds for dimension "
+                      f"{place} with size {size}")
+
+
 def _getitem(input: Tensor, key: Any, late: list | None) -> Tensor:
     """x[key]; an index tensor's value out of range is an error, unless the key reads nothing (torch checks
     each value as it reads it), or unless `late` collects it."""
@@ -1432,15 +1548,17 @@ def _getitem(input: Tensor, key: Any, late: list | None) -> Tensor:
             _check_index_dims(key, ())
         [_index_part(k) for k in (key if isinstance(key, tuple) else (key,)) if isinstance(k, slice)]
         _check_0d_key(key)
+        if builtins.any(isinstance(k, Tensor) and k.ndim for k in (key if isinstance(key, tuple) else (key,))):
+            raise IndexError("too many indices for tensor of dimension 0")  # (before a byte mask's warning)
     else:
         _check_index_dims(key, input.shape)
-    np_key = index_key(key)
+    np_key = index_key(without_empty_ellipsis(key, input.ndim))
     try:
         out = _index(input, np_key)
     except IndexError as e:  # numpy says "axis", torch says "dimension"
         if str(e).startswith("too many indices"):
             raise IndexError(f"too many indices for tensor of dimension {input.ndim}") from None
-        error = IndexError(_torch_index_message(str(e)))
+        error = _bounds_error(input.shape, np_key) or IndexError(_torch_index_message(str(e)))
         try:  # the shape it selects, if only index tensors' values are out of range
             out = _index(input, in_range(np_key))
         except IndexError:
@@ -1728,12 +1846,14 @@ def _warn_of_scatter_reduce(source: Any) -> None:
 
 class ScatterReducing(Function):
     """scatter(..., reduce='add' | 'multiply'): src (or the number, in input's dtype) added to or multiplied
-    into x at index along dim, repeats accumulating. torch wrote no derivative for it: backward raises."""
+    into x at index along dim, repeats accumulating. torch wrote no derivative for it: backward raises, naming
+    the op called (`aten_name`: scatter, or scatter_ once the in-place method has renamed it)."""
 
     torch_name = "torch::autograd::NotImplemented"
 
     @staticmethod
     def forward(ctx, x, dim, index, src, reduce):
+        ctx.aten_name = "scatter"
         out = x._data.copy()
         grid = list(np.indices(index.shape, sparse=True))
         grid[dim] = index
@@ -1743,7 +1863,7 @@ class ScatterReducing(Function):
 
     @staticmethod
     def backward(ctx, g):
-        raise RuntimeError("derivative for aten::scatter is not implemented")
+        raise RuntimeError(f"derivative for aten::{ctx.aten_name} is not implemented")
 
 
 def _with_zeros(rng: np.random.Generator) -> list:

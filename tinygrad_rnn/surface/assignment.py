@@ -51,12 +51,12 @@ def check_value_shape(value: Tensor, indexed: tuple, advanced: bool) -> None:
         fits = False
     if fits:
         return
-    if advanced:
-        raise RuntimeError(f"shape mismatch: value tensor of shape {list(value.shape)} cannot be broadcast to "
-                           f"indexing result of shape {list(indexed)}")
-    # torch copies into the indexed view, expanding the value with all its leading 1s dropped: expand's error
-    while shape and shape[0] == 1:
+    while shape and shape[0] == 1:  # torch names the value's shape with all its leading 1s dropped
         shape = shape[1:]
+    if advanced:
+        raise RuntimeError(f"shape mismatch: value tensor of shape {list(shape)} cannot be broadcast to "
+                           f"indexing result of shape {list(indexed)}")
+    # torch copies into the indexed view, expanding the value: expand's error
     value.detach().reshape(shape).expand(tuple(indexed))  # (a tuple: expand() with no sizes is a parser error)
     raise AssertionError(f"{list(value.shape)} should not expand to {list(indexed)}")  # fits is False: unreachable
 
@@ -80,6 +80,15 @@ def is_advanced(key: Any) -> bool:
     return any(isinstance(k, (Tensor, np.ndarray, list)) for k in parts)
 
 
+def is_index_put(key: Any) -> bool:
+    """Does torch write `x[key] = v` with index_put_ (whose shape error is "shape mismatch") rather than copy
+    into the view x[key] (expand's errors)? An index tensor, array or list makes it index_put_, and so does a
+    bool in a tuple; a 0-d integer tensor is a select, as an int is."""
+    parts = key if isinstance(key, tuple) else (key,)
+    return any(isinstance(k, (np.ndarray, list)) or isinstance(k, Tensor) and not _is_int_scalar(k)
+               or isinstance(key, tuple) and isinstance(k, bool) for k in parts)
+
+
 def check_put_dtype(target: Tensor, key: Any, value: Any) -> None:
     """An advanced assignment is torch's index_put_, which wants a value tensor in x's own dtype (a Python
     number is converted first); one number put through a single mask is its masked_fill_ instead, which
@@ -99,6 +108,23 @@ def check_put_dtype(target: Tensor, key: Any, value: Any) -> None:
         raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
                            f"{_legacy_name(target.dtype)[:-6]} for the destination and "
                            f"{_legacy_name(value.dtype)[:-6]} for the source.")
+
+
+def byte_masks_warned_before(key: Any, value: Any, mask_error: str) -> int:
+    """How many byte-mask warnings torch gives before its error for a mask of the wrong shape in `x[key] = value`.
+
+    For one value (a number, a one-element tensor) index_put_ first tries masked_fill_, which checks the first
+    index, if a mask, without a warning; otherwise index_put_ warns of each byte mask up to the one that fails."""
+    parts = [k for k in (key if isinstance(key, tuple) else (key,))
+             if isinstance(k, (Tensor, np.ndarray, list)) and not _is_int_scalar(k)
+             or isinstance(key, tuple) and isinstance(k, bool)]
+    masks = [k for k in parts if _is_mask(k)]
+    failing = next((i for i, k in enumerate(masks) if mask_error.startswith(f"The shape of the mask {list(k.shape if hasattr(k, 'shape') else np.shape(k))} ")),
+                   len(masks) - 1)
+    one_value = not isinstance(value, Tensor) or value.numel() == 1
+    if one_value and failing == 0 and parts and _is_mask(parts[0]):
+        return 0
+    return sum(getattr(k, "dtype", None) is dtypes.uint8 for k in masks[:failing + 1])
 
 
 def _is_int_scalar(k: Any) -> bool:

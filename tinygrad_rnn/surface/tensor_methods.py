@@ -78,7 +78,15 @@ from ..ops.pointwise import Add, Clone, Div, Mul, _binary, half_times_wide_scala
 from ..ops.promotion import as_operand, as_tensor_or_number
 from ..ops.shape import normalize_dim
 from . import unsupported_dtypes
-from .assignment import assignable_number, check_put_dtype, check_value_shape, copy_shape_error, is_advanced
+from .assignment import (
+    assignable_number,
+    byte_masks_warned_before,
+    check_put_dtype,
+    check_value_shape,
+    copy_shape_error,
+    is_advanced,
+    is_index_put,
+)
 from .factories import empty_strided
 from .histogram import METHOD_SIGNATURES as HISTOGRAM_METHOD_SIGNATURES
 from .histogram import histogram
@@ -1042,14 +1050,29 @@ class TensorMethods:
 
     def __setitem__(self, key: Any, value: Any) -> None:
         value = assignable_number(self, value)  # torch converts a number before it looks at the index
+        if key is False:  # torch writes nothing and checks nothing more (not even a leaf's requires_grad)
+            return
         key = _sh.sequence_key(key, stacklevel=3)
-        indexed, late_error = _sh.indexed_shape(self.detach(), key)  # torch's index errors
-        if isinstance(value, Tensor):
-            check_value_shape(value, indexed, is_advanced(key))
-        check_put_dtype(self, key, value)
-        if late_error is not None:
-            raise late_error
-        key = _sh.index_key(_sh._expand_ellipses(key, self.ndim))  # numpy takes one `...`, torch any number
+        try:
+            indexed, late_error = _sh.indexed_shape(self.detach(), key)  # torch's index errors
+        except IndexError as error:  # index_put_'s checks come after its byte-mask warnings
+            if str(error).startswith("shape mismatch"):
+                _sh.warn_byte_masks(key)
+            elif str(error).startswith("The shape of the mask"):
+                _sh.warn_byte_masks(key, byte_masks_warned_before(key, value, str(error)))
+            raise
+        try:
+            if isinstance(value, Tensor):
+                check_value_shape(value, indexed, is_index_put(key))
+            check_put_dtype(self, key, value)
+            if late_error is not None:
+                raise late_error
+        except (RuntimeError, IndexError) as error:
+            if not str(error).startswith("masked_fill_"):  # (masked_fill_ refuses a byte mask before any warning)
+                _sh.warn_byte_masks(key)
+            raise
+        key = _sh.without_empty_ellipsis(_sh._expand_ellipses(key, self.ndim), self.ndim)  # numpy: one `...` at most
+        key = _sh.index_key(key)
         if 0 in indexed:  # nothing is written, so torch never reads the index values numpy would check
             key = _sh.in_range(key)
         value = as_tensor_or_number(value)
@@ -1058,12 +1081,15 @@ class TensorMethods:
         needs_graph = modes.grad_enabled and (self._requires_grad or getattr(value, "_requires_grad", False))
         if modes.dual_level is not None and (self._fw_grads or getattr(value, "_fw_grads", None)):
             needs_graph = True  # forward-mode AD: SetItem's jvp writes the tangent too
+        view_name = _sh._index_node_name(key, self.shape)
+        if view_name not in ("IndexBackward0", "AliasBackward0"):
+            views.check_write_through_view(self, view_name, needs_graph)
         target, split = self, _sh.split_selects(key)
         if split is not None:  # integers and index tensors: torch selects first, then writes into that view
             selects, key = split
             target = _sh.Index.apply(self, selects)
         elif modes.grad_enabled and self._requires_grad and self.grad_fn is None and \
-                _sh._index_node_name(key, self.shape) not in ("IndexBackward0", "AliasBackward0"):
+                view_name not in ("IndexBackward0", "AliasBackward0"):
             # torch writes a basic key through the view it makes first (x[0] = v is x.select(0, 0).copy_(v))
             raise RuntimeError(views.LEAF_VIEW)
         target._check_inplace()
@@ -1262,7 +1288,7 @@ def _as_torch_writes_it(value: Tensor, target: np.ndarray, key: tuple, name: str
     unless the shapes already agree, a view of it without those dims (even when there are none), expanded
     to the slot it fills."""
     ones = next((i for i, n in enumerate(value.shape) if n != 1), value.ndim)
-    if name == "IndexPutBackward0":
+    if _has_index_arrays(key):
         return value.view(value.shape[ones:]) if ones else value
     slot = target[key].shape  # (a basic key: numpy's view, no copy)
     if value.shape == slot or not value.ndim:
@@ -1273,11 +1299,14 @@ def _as_torch_writes_it(value: Tensor, target: np.ndarray, key: tuple, name: str
 
 def _written_node_name(key: tuple, shape: tuple, value: Any) -> str:
     """torch's node for `x[key] = value` (key as numpy takes it): index arrays make it index_put_
-    (IndexPutBackward0); slices that keep all of x (torch skips a slice [0:n or more]) are a copy_ into x
-    (CopyBackwards), or a fill_ of a number or 0-d tensor (FillBackward3); any other key writes into a view
-    of x (CopySlices)."""
-    if any(isinstance(k, np.ndarray) and k.ndim for k in key):
-        return "IndexPutBackward0"
+    (IndexPutBackward0), into the view that the key's slices, Nones and bools make first, if they make one
+    (CopySlices); slices that keep all of x (torch skips a slice [0:n or more]) are a copy_ into x
+    (CopyBackwards), or a fill_ of a number or 0-d tensor (FillBackward3; for a 0-d x, a copy_ still); any
+    other key writes into a view of x (CopySlices)."""
+    if _has_index_arrays(key):
+        bools = any(isinstance(k, (bool, np.bool_)) or isinstance(k, np.ndarray) and k.dtype == np.bool_ and not k.ndim
+                    for k in key)
+        return "CopySlices" if bools or _sh._index_views(key, shape) else "IndexPutBackward0"
     if not all(k is Ellipsis or isinstance(k, slice) for k in key):
         return "CopySlices"  # an integer or None makes a view
     split = next((i for i, k in enumerate(key) if k is Ellipsis), len(key))
@@ -1286,7 +1315,12 @@ def _written_node_name(key: tuple, shape: tuple, value: Any) -> str:
     if not all(k.start in (None, 0) and k.step in (None, 1) and (k.stop is None or k.stop >= n)
                for k, n in zip(parts, sizes)):
         return "CopySlices"
-    return "CopyBackwards" if isinstance(value, Tensor) and value.ndim else "FillBackward3"
+    return "CopyBackwards" if isinstance(value, Tensor) and value.ndim or not shape else "FillBackward3"
+
+
+def _has_index_arrays(key: tuple) -> bool:
+    """Does the numpy key hold an index array (torch writes it with index_put_)?"""
+    return any(isinstance(k, np.ndarray) and k.ndim for k in key)
 
 
 def _rebuild(data: np.ndarray, requires_grad: bool) -> Tensor:
