@@ -3,6 +3,7 @@ lists sits in the same file in torch, the public ones are nn's own classes, and 
 subclassing and isinstance as torch's do."""
 from __future__ import annotations
 
+import abc
 import importlib
 
 import numpy as np
@@ -132,3 +133,23 @@ def test_relu6_has_hardtanh_bounds_and_avg_pool_base_as_torch():
                         m.nn.ZeroPad1d(2).value, repr(m.nn.AvgPool3d(2, 1)),
                         isinstance(m.nn.AvgPool1d(2), m.nn.modules.pooling._AvgPoolNd)))
     assert answers[0] == answers[1]
+
+
+def _class_reprs(m):
+    """print(type(x)) of the objects a training script makes, and of a user's own subclass."""
+    data = m.utils.data
+    sgd = m.optim.SGD([m.ones(1, requires_grad=True)], lr=0.1)
+    objects = [m.nn.Linear(2, 2), m.nn.LSTM(2, 2), m.nn.Sequential(), m.nn.CrossEntropyLoss(), m.nn.NLLLoss2d(),
+               m.nn.FractionalMaxPool2d(2, output_size=1), sgd, m.optim.Adam([m.ones(1, requires_grad=True)]),
+               m.optim.lr_scheduler.StepLR(sgd, 1), data.TensorDataset(m.ones(2)),
+               data.DataLoader(data.TensorDataset(m.ones(2))), data.RandomSampler(range(3))]
+
+    class Net(m.nn.Module, abc.ABC):  # one metaclass for both bases, as in torch
+        pass
+
+    return [repr(type(o)) for o in objects] + [repr(Net)]
+
+
+def test_classes_print_as_torchs():
+    torch = require_torch()
+    assert _class_reprs(tinygrad_rnn) == _class_reprs(torch)

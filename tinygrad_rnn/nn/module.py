@@ -16,6 +16,7 @@ walk over those dicts in insertion order: `named_parameters()`, `state_dict()` (
 """
 from __future__ import annotations
 
+import abc
 import warnings
 from collections import OrderedDict, namedtuple
 from collections.abc import Callable, Iterator, Mapping
@@ -48,6 +49,17 @@ def typename(obj: Any, /) -> str:
         return f"{TORCH_MODULE_OF[qualname]}.{qualname}"
     package = __package__.partition(".")[0]
     return "torch" + name.removeprefix(package) if module.startswith(package + ".") else name
+
+
+class TorchPathClass(abc.ABCMeta):
+    """The metaclass of the classes whose type torch users print (nn's Module, Optimizer, LRScheduler, Dataset,
+    Sampler, DataLoader): `print(type(model))` shows torch's path as `typename` names it, `<class
+    'torch.nn.modules.linear.Linear'>`, and a user's subclass its own. Only the class's repr changes, so
+    pickling still finds our classes. An ABCMeta, so that `class Net(nn.Module, ABC)` has one metaclass (and
+    IterableDataset, a typing.Iterable, is an ABC already); its isinstance checks cost ~0.4 us, not 0.05."""
+
+    def __repr__(cls) -> str:
+        return f"<class '{typename(cls)}'>"
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
@@ -195,7 +207,7 @@ def _fresh_module_state() -> list[tuple[str, Any]]:
             ("_load_state_dict_post_hooks", OrderedDict()), ("_modules", {})]
 
 
-class Module:
+class Module(metaclass=TorchPathClass):
     """Base class for layers: holds parameters, buffers and submodules, and calls `forward`."""
 
     dump_patches: bool = False  # torch's, for old checkpoints' code: never read here

@@ -38,7 +38,7 @@ import numpy as np
 from ..core import dtypes
 from ..core.grad_mode import enable_grad, no_grad
 from ..core.tensor import Tensor
-from ..nn.module import RemovableHandle, typename
+from ..nn.module import RemovableHandle, TorchPathClass, typename
 from .hooks import (  # noqa: F401 -- the global hooks live at torch.optim.optimizer.register_...
     _with_step_hooks,
     call_with_step_hooks,
@@ -104,7 +104,7 @@ def begin_step(state: dict, p: np.ndarray, *buffers: str) -> float:
     return bump_step(state)
 
 
-class Optimizer:
+class Optimizer(metaclass=TorchPathClass):
     """Base class: parameter groups, per-parameter state, zero_grad, step, state_dict, hooks."""
 
     # capturable=True (for CUDA graphs) fails at step() on CPU in torch, with a message naming the
