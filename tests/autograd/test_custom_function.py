@@ -711,3 +711,19 @@ def _unrecorded_dirty(m, grad_mode, requires_grad):
 @pytest.mark.parametrize("grad_mode, requires_grad", [(False, True), (False, False), (True, False), (True, True)])
 def test_an_input_marked_dirty_comes_back_as_torchs(grad_mode, requires_grad):
     check_parity(lambda m: _unrecorded_dirty(m, grad_mode, requires_grad), [])
+
+
+def _node_class_reprs(m):
+    """print(type(...)) of nodes: built-in ones and AccumulateGrad have no module in torch, a user Function's
+    node is in torch.autograd.function, the user's Function class where the user defined it."""
+    x = m.ones(2, requires_grad=True)
+    y = (x * 2).sum()
+    z = _aliasing(m)[0].apply(x)
+    classes = [type(y.grad_fn), type(y.grad_fn.next_functions[0][0]), type((x * 2).grad_fn.next_functions[0][0]),
+               type(z.grad_fn), _aliasing(m)[0]]
+    return [repr(c) for c in classes]
+
+
+def test_node_classes_print_as_torchs():
+    torch = require_torch()
+    assert _node_class_reprs(tg) == _node_class_reprs(torch)

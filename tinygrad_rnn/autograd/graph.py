@@ -57,7 +57,12 @@ __all__ = ["GradientEdge", "Node", "RemovableHandle", "allow_mutation_on_saved_t
 
 # ---------------------------------------------------------------------------- torch's view of the edges
 # (the core's Function needs only `edges`; `next_functions` and a leaf's AccumulateGrad are torch's surface)
-class AccumulateGrad:
+class _CppNodeClass(type):
+    def __repr__(cls) -> str:  # print(type(node)): torch's C++ node classes have no module
+        return f"<class '{cls.__name__}'>"
+
+
+class AccumulateGrad(metaclass=_CppNodeClass):
     """What `next_functions` shows for a leaf: the node that adds into `leaf.grad`."""
 
     def __init__(self, variable: Any) -> None:

@@ -76,7 +76,18 @@ class _SavedOutput:
     __slots__ = ("array", "output_nr", "fw_grads", "counter")
 
 
-class Function:
+class NodeClass(type):
+    """`print(type(t.grad_fn))` as torch's: a built-in node's class without a module (`<class 'MulBackward0'>`),
+    a user Function's node in torch.autograd.function; op classes as Python prints them."""
+
+    def __repr__(cls) -> str:
+        if cls.__dict__.get("_forward_cls", cls) is cls:  # an op class, not one of its node classes
+            return super().__repr__()
+        builtin = cls._builtin and cls.__name__ not in TORCH_PYTHON_NODES
+        return f"<class '{'' if builtin else 'torch.autograd.function.'}{cls.__name__}'>"
+
+
+class Function(metaclass=NodeClass):
     """Base class of differentiable operations; see the module docstring."""
 
     # Class-level defaults keep the per-op cost of building a node down to what an op sets.

@@ -75,8 +75,7 @@ class Tensor:
             self._shared_counter()[0] = value
 
     def _shared_counter(self) -> list:
-        if self._counter is None:
-            self._counter = [0]
+        self._counter = self._counter or [0]  # (a counter is a list of one int: never empty, never falsy)
         return self._counter
 
     def _is_view(self) -> bool:
@@ -109,12 +108,10 @@ class Tensor:
         return self._grad_fn
 
     @grad_fn.setter
-    def grad_fn(self, value: Any) -> None:
+    def grad_fn(self, value: Any = None) -> None:  # (and its deleter, below: `del t.grad_fn` is refused too)
         raise AttributeError("attribute 'grad_fn' of 'torch._C.TensorBase' objects is not writable")
 
-    @grad_fn.deleter
-    def grad_fn(self) -> None:
-        raise AttributeError("attribute 'grad_fn' of 'torch._C.TensorBase' objects is not writable")
+    grad_fn = grad_fn.deleter(grad_fn.fset)
 
     @property
     def is_leaf(self) -> bool:
@@ -142,8 +139,7 @@ class Tensor:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self._grad_fn is not None and not self._retains_grad:
             node = self._grad_fn
-            if node._retained is None:
-                node._retained = {}
+            node._retained = node._retained or {}
             node._retained[self._output_nr] = weakref.ref(self)
             self._retains_grad = True
 
@@ -165,8 +161,7 @@ class Tensor:
             hooks = self._hooks
         else:
             node = self._grad_fn
-            if node._hooks is None:
-                node._hooks = {}
+            node._hooks = node._hooks or {}
             hooks = node._hooks.setdefault(self._output_nr, [])
         hooks.append(hook)
         return _HookHandle(hooks, hook)
