@@ -110,6 +110,58 @@ print(torch.allclose(ema_model.module.out.weight, ema_single.module.out.weight))
 print(sum(p.numel() for p in ema_model.parameters()), ema_model.module.out.weight.requires_grad)
 print(linear_swa.get_last_lr(), linear_swa.state_dict()["anneal_strategy"] if "anneal_strategy" in linear_swa.state_dict() else "-")
 
+
+
+class ModelEmaV3(nn.Module):
+    """timm's ModelEmaV3: a warmup decay, and the update as torch._foreach_lerp_ over the float tensors."""
+
+    def __init__(self, model, decay=0.99, min_decay=0.0, use_warmup=True, warmup_gamma=1.0, warmup_power=2 / 3):
+        super().__init__()
+        import copy
+        self.module = copy.deepcopy(model).eval()
+        self.decay, self.min_decay, self.use_warmup = decay, min_decay, use_warmup
+        self.warmup_gamma, self.warmup_power = warmup_gamma, warmup_power
+
+    def get_decay(self, step=None):
+        if step is None:
+            return self.decay
+        step = max(0, step - 1)
+        if step <= 0:
+            return 0.0
+        if self.use_warmup:
+            decay = 1 - (1 + step / self.warmup_gamma) ** -self.warmup_power
+            return max(min(decay, self.decay), self.min_decay)
+        return self.decay
+
+    @torch.no_grad()
+    def update(self, model, step=None):
+        decay = self.get_decay(step)
+        ema_lerp_values, model_lerp_values = [], []
+        for ema_v, model_v in zip(self.module.state_dict().values(), model.state_dict().values()):
+            if ema_v.is_floating_point():
+                ema_lerp_values.append(ema_v)
+                model_lerp_values.append(model_v)
+            else:
+                ema_v.copy_(model_v)
+        if hasattr(torch, "_foreach_lerp_"):
+            torch._foreach_lerp_(ema_lerp_values, model_lerp_values, weight=1.0 - decay)
+        else:
+            torch._foreach_mul_(ema_lerp_values, scalar=decay)
+            torch._foreach_add_(ema_lerp_values, model_lerp_values, alpha=1.0 - decay)
+        return len(ema_lerp_values)
+
+
+ema_v3 = ModelEmaV3(model, decay=0.95)
+for step in range(1, 5):
+    with torch.no_grad():
+        for p in model.parameters():
+            p.mul_(0.9)
+    print(step, round(ema_v3.get_decay(step), 5), ema_v3.update(model, step=step), ema_v3.module.out.bias.data)
+norms = torch._foreach_norm([p.detach() for p in ema_v3.module.parameters()])
+print(type(norms).__name__, len(norms), torch.stack(norms)[:4])
+diffs = torch._foreach_sub(list(ema_v3.module.parameters()), list(model.parameters()))
+print(max(d.abs().max().item() for d in diffs) > 0, diffs[-1].requires_grad)
+
 try:
     torch.optim.swa_utils.SWALR(optimizer, swa_lr=0.01, anneal_strategy="exp")
 except ValueError as err:
