@@ -55,9 +55,12 @@ def _ema_in_place(m):
     with m.no_grad():
         returned = m._foreach_lerp_(ema, params, 0.1)
         same = returned is ema
-        m._foreach_mul_(ema, 0.9)
+        m._foreach_mul_(ema, scalar=0.9)
         m._foreach_add_(ema, params, alpha=0.1)
         m._foreach_addcmul_(ema, params, params, value=-0.5)
+        m._foreach_lerp_(ema, params, weight=0.5)
+        m._foreach_mul_(ema, scalars=[1.0, 2.0])
+        m._foreach_pow_(ema, exponent=2)
         m._foreach_clamp_min_(ema, -0.2)
         m._foreach_copy_(params, ema)
         kinds = [type(m._foreach_neg(ema)).__name__, type(m._foreach_zero_(list(ema))).__name__]

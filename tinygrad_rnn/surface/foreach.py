@@ -61,6 +61,17 @@ def _operands(tensors: list, other: Any) -> tuple[list, bool]:
                     f"{type(other).__name__}")
 
 
+def _one_operand(function: str, args: tuple, named: dict, names: tuple) -> Any:
+    """The operand given by position or by one of the names torch's overloads give it (`scalar=`, `scalars=`...)."""
+    unknown = set(named) - set(names)
+    if unknown:
+        raise TypeError(f"{function}() got an unexpected keyword argument '{sorted(unknown)[0]}'")
+    given = list(args) + list(named.values())
+    if len(given) != 1:
+        raise TypeError(f"{function}() takes one operand ({' or '.join(names)}), but {len(given)} were given")
+    return given[0]
+
+
 def _unary(name: str, in_place: bool) -> Callable:
     method = name + "_" if in_place else name
 
@@ -76,8 +87,9 @@ def _unary(name: str, in_place: bool) -> Callable:
 def _binary(name: str, in_place: bool) -> Callable:
     method = name + "_" if in_place else name
 
-    def foreach(self: Any, other: Any, *, alpha: Any = None) -> Any:
+    def foreach(self: Any, *args: Any, alpha: Any = None, **named: Any) -> Any:
         tensors = _tensors(self)
+        other = _one_operand(f"_foreach_{method}", args, named, ("other", "scalar", "scalars", "exponent"))
         operands, are_tensors = _operands(tensors, other)
         if alpha is not None and not (name in WITH_ALPHA and are_tensors):
             raise TypeError(f"_foreach_{method}() got an unexpected keyword argument 'alpha' for this operand")
@@ -97,8 +109,9 @@ def _binary(name: str, in_place: bool) -> Callable:
 def _lerp(in_place: bool) -> Callable:
     method = "lerp_" if in_place else "lerp"
 
-    def foreach(self: Any, tensors1: Any, weight: Any) -> Any:
+    def foreach(self: Any, tensors1: Any, *args: Any, **named: Any) -> Any:
         tensors = _tensors(self)
+        weight = _one_operand(f"_foreach_{method}", args, named, ("weight", "weights"))
         ends, _ = _operands(tensors, _tensors(tensors1))
         weights, _ = _operands(tensors, weight)
         results = [getattr(t, method)(e, w) for t, e, w in zip(tensors, ends, weights)]
@@ -111,8 +124,9 @@ def _lerp(in_place: bool) -> Callable:
 def _addc(name: str, in_place: bool) -> Callable:
     method = name + "_" if in_place else name
 
-    def foreach(self: Any, tensor1: Any, tensor2: Any, value: Any = 1) -> Any:
+    def foreach(self: Any, tensor1: Any, tensor2: Any, *args: Any, **named: Any) -> Any:
         tensors = _tensors(self)
+        value = _one_operand(f"_foreach_{method}", args, named, ("value", "scalars")) if args or named else 1
         firsts, _ = _operands(tensors, _tensors(tensor1))
         seconds, _ = _operands(tensors, _tensors(tensor2))
         if isinstance(value, Tensor) and value.dim() == 1:  # one value per tensor, as a 1-d tensor
