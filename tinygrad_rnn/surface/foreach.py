@@ -30,7 +30,7 @@ WITH_ALPHA = ("add", "sub")  # alpha scales a tensor operand only
 WITH_NUMBER = {"maximum": "clamp_min", "minimum": "clamp_max"}  # the method that takes a number in their place
 
 
-def _tensors(tensors: Any) -> Any:
+def _tensors(tensors: Any) -> list:
     """The tensor list every foreach op starts from: a non-empty list or tuple of tensors."""
     if not isinstance(tensors, (list, tuple)) or not all(isinstance(t, Tensor) for t in tensors):
         raise TypeError(f"expected a list or tuple of Tensors, but got {type(tensors).__name__}")
