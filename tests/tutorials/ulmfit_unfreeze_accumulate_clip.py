@@ -134,7 +134,7 @@ nn.utils.clip_grad_value_(model.head.parameters(), clip_value=0.001)
 print(model.head.fc.bias.grad)
 
 # torch.compile: the same module back, wrapped
-compiled = torch.compile(model)
+compiled = torch.compile(model, backend="eager")  # (the default inductor backend is what a GPU run would pick)
 print(type(compiled).__name__, compiled._orig_mod is model, list(compiled.state_dict())[:2])
 model.eval()
 with torch.no_grad():
