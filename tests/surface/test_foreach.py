@@ -79,6 +79,7 @@ def test_in_place_forms_change_and_return_the_list_as_torch():
     lambda m: m._foreach_add([m.ones(2)], [m.ones(3)]),
     lambda m: m._foreach_lerp([m.ones(2), m.ones(3)], [m.ones(2), m.ones(3)], [0.1]),
     lambda m: m._foreach_add([m.ones(2)], m.ones(2)),
+    lambda m: m._foreach_norm([m.ones(0), m.ones(2)], float("inf")),
     lambda m: m._foreach_mul_([m.nn.Parameter(m.ones(2))], 2.0),  # a leaf that requires grad, outside no_grad
 ])
 def test_bad_operands_raise_torchs_errors(call):

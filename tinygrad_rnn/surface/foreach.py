@@ -141,9 +141,13 @@ def _addc(name: str, in_place: bool) -> Callable:
 
 def _foreach_norm(self: Any, ord: Any = 2, dtype: Any = None) -> Any:
     """Each tensor's vector norm (how clip_grad_norm_ sums the norms of many gradients)."""
+    tensors = _tensors(self)
+    if ord == float("inf") and any(t.numel() == 0 for t in tensors):  # (torch's own kernel's words)
+        raise RuntimeError("_foreach_norm cannot compute the infinity norm on an empty tensor because the operation "
+                           "does not have an identity")
     if dtype is None:
-        return tuple(t.norm(ord) for t in _tensors(self))
-    return tuple(t.norm(ord, dtype=dtype) for t in _tensors(self))
+        return tuple(t.norm(ord) for t in tensors)
+    return tuple(t.norm(ord, dtype=dtype) for t in tensors)
 
 
 def _foreach_max(self: Any) -> Any:
