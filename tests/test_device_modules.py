@@ -121,3 +121,22 @@ def test_cuda_tensor_types_match_no_tensor():
                 isinstance(m.ones(2), m.cuda.FloatTensor), isinstance(m.ones(2), m.FloatTensor), m.typename(m.ByteTensor),
                 m.cuda.memory_reserved(), m.cuda.get_arch_list()) for m in (tinygrad_rnn, torch)]
     assert answers[0] == answers[1]
+
+
+def test_cuda_rng_state_calls_get_torchs_answers():
+    """A checkpoint that resumes a run saves `torch.cuda.get_rng_state_all()` beside the CPU's state and restores
+    it with set_rng_state_all: on torch's CPU build there are no states, and setting them does nothing."""
+    torch = require_torch()
+    answers = [(m.cuda.get_rng_state_all(), m.cuda.set_rng_state_all([]), m.cuda.set_rng_state_all([m.get_rng_state()]),
+                m.cuda.set_rng_state(m.get_rng_state(), "cuda:1"), m.cuda.seed(), m.cuda.seed_all(),
+                m.cuda.manual_seed(3.0), m.cuda.manual_seed_all("4")) for m in (tinygrad_rnn, torch)]
+    assert answers[0] == answers[1]
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.cuda.get_rng_state(), lambda m: m.cuda.get_rng_state(0), lambda m: m.cuda.initial_seed(),
+    lambda m: m.cuda.set_rng_state_all(5), lambda m: m.cuda.set_rng_state([1, 2]),
+    lambda m: m.cuda.set_rng_state(m.get_rng_state(), "gpu"), lambda m: m.cuda.manual_seed("x"),
+])
+def test_cuda_rng_state_calls_fail_as_on_torchs_cpu_build(call):
+    check_error(call)

@@ -62,10 +62,12 @@ def run_program(path: Path, framework: str) -> tuple[str, list[str]]:
 def _import_torch_forward_ad_decompositions() -> None:
     """torch's first forward-mode AD call in a process imports jit-scripted decompositions, which warns
     "`torch.jit.script` is deprecated" once per process: import noise, not the program's, so it is used
-    up here, before any program runs."""
+    up here, before any program runs. So is torch.compile's: its first call imports torch.utils.mkldnn,
+    whose jit-scripted modules warn "`torch.jit.script_method` is deprecated"."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import torch._decomp.decompositions_for_jvp  # noqa: F401  (imported for its side effect)
+        import torch.utils.mkldnn  # noqa: F401  (imported for its side effect)
 
 
 def _number_close(ours: str, theirs: str) -> bool:

@@ -412,6 +412,7 @@ from .nn.torch_functions import (  # noqa: E402
 )
 from .random import get_rng_state, randint_like, set_rng_state  # noqa: E402
 from .serialization import load, save
+from .surface import foreach as _foreach  # noqa: E402
 from .surface.control_flow import cond, while_loop  # noqa: E402
 from .surface.dtype_info import can_cast, finfo, iinfo, promote_types, result_type  # noqa: E402
 from .surface.factories import asarray, empty_permuted, empty_strided, frombuffer, logspace, range  # noqa: E402
@@ -456,6 +457,8 @@ from .surface.windows import (  # noqa: E402
 )
 from .threads import get_num_interop_threads, get_num_threads, set_num_interop_threads, set_num_threads
 from .utils.dlpack import from_dlpack, to_dlpack  # noqa: E402
+
+globals().update(_foreach.functions())  # torch._foreach_mul_(tensors, 0.9), ...: a loop over each tensor
 
 surface.tensor_first.refuse_non_tensors(globals(), surface.tensor_first.TORCH_FUNCTIONS)  # torch.detach(array): TypeError
 surface.dtype_keyword.refuse_other_dtypes(globals())  # torch.zeros(2, dtype=np.float32): TypeError

@@ -26,3 +26,6 @@ def set_device(device: Any) -> None:
 
 def synchronize(device: Any = None) -> None:
     """Every op here has finished when it returns: nothing to wait for, as in torch."""
+
+
+from .amp import cpu_amp as amp  # noqa: E402, F401  (torch.cpu.amp: the deprecated spellings, amp/cpu_amp.py)

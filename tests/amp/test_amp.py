@@ -112,10 +112,36 @@ def _printed_amp_objects(m):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         objects = [m.amp.GradScaler(), m.cuda.amp.GradScaler(), m.autocast("cpu", enabled=False),
-                   m.amp.autocast("cuda", enabled=False), m.cuda.amp.autocast(enabled=False)]
+                   m.amp.autocast("cuda", enabled=False), m.cuda.amp.autocast(enabled=False),
+                   m.cpu.amp.autocast(enabled=False), m.cpu.amp.GradScaler()]
     return [re.sub("0x[0-9a-f]+", "0x?", repr(o)) for o in objects]
 
 
 def test_scalers_and_autocast_print_as_torchs():
     torch = require_torch()
     assert _printed_amp_objects(tinygrad_rnn) == _printed_amp_objects(torch)
+
+
+def _cpu_amp_spellings(m):
+    """torch.cpu.amp (Intel's bfloat16 tutorials): each call warns that it is deprecated, then acts as torch.amp's."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        scaler = m.cpu.amp.GradScaler(init_scale=8.0)
+        seen = [scaler.is_enabled(), scaler.get_scale(), scaler.scale(m.ones(1)).item()]
+        with m.cpu.amp.autocast(enabled=False) as ctx:
+            seen += [m.is_autocast_enabled("cpu"), str(ctx.fast_dtype)]
+        with m.cpu.amp.autocast(dtype=m.float64):  # not a dtype CPU autocast takes: it warns and disables itself
+            seen.append(m.is_autocast_enabled("cpu"))
+    return seen + [(w.category.__name__, str(w.message)) for w in caught]
+
+
+def test_cpu_amp_spellings_warn_and_act_as_torchs():
+    torch = require_torch()
+    assert _cpu_amp_spellings(tinygrad_rnn) == _cpu_amp_spellings(torch)
+
+
+def test_cpu_amp_autocast_enabled_is_not_implemented():
+    import pytest
+    with pytest.warns(FutureWarning, match="torch.cpu.amp.autocast"), pytest.raises(NotImplementedError,
+                                                                                   match="bfloat16"):
+        tinygrad_rnn.cpu.amp.autocast()

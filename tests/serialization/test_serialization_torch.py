@@ -247,7 +247,7 @@ def test_we_read_torch_files_of_every_pickle_protocol(protocol: int, tmp_path: p
     torch = require_torch()
     obj = {"w": torch.randn(3, 2, dtype=torch.float64), "meta": {"lr": 0.1, "name": "x", "tags": {"a"}}, 7: b"\x01"}
     torch.save(obj, tmp_path / "f.pt", pickle_protocol=protocol)
-    loaded = tinygrad_rnn.load(tmp_path / "f.pt")
+    loaded = tinygrad_rnn.load(tmp_path / "f.pt", weights_only=False)  # (torch's own weights-only load refuses 3+)
     np.testing.assert_array_equal(loaded["w"].numpy(), obj["w"].numpy())
     assert loaded["meta"] == obj["meta"] and loaded[7] == b"\x01"
 
@@ -510,3 +510,23 @@ def test_numpy_objects_of_other_dtypes_are_still_refused(tmp_path: pathlib.Path)
         tinygrad_rnn.load(tmp_path / "complex.pt", weights_only=False)
     with pytest.raises(MalformedFileError, match="not a plain numeric dtype"):
         tinygrad_rnn.load(tmp_path / "objects.pt", weights_only=False)
+
+
+
+@pytest.mark.parametrize("protocol", [3, 4, 5])
+def test_a_weights_only_load_warns_of_protocol_3_and_refuses_4_as_torch(protocol: int, tmp_path: pathlib.Path) -> None:
+    """torch's weights-only unpickler reads protocol 2's opcodes: it warns of any other protocol and stops at
+    protocol 4's FRAME (operand 149), in its files and ours alike."""
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        m.save({"w": m.ones(2)}, tmp_path / f"{m.__name__}.pt", pickle_protocol=protocol)
+
+    def load(m: Any, path: pathlib.Path) -> Any:
+        with pytest.warns(UserWarning, match=f"Detected pickle protocol {protocol} in the checkpoint"):
+            return m.load(path)
+
+    for path in (tmp_path / "torch.pt", tmp_path / "tinygrad_rnn.pt"):
+        if protocol == 3:
+            np.testing.assert_array_equal(load(tinygrad_rnn, path)["w"].numpy(), load(torch, path)["w"].numpy())
+        else:
+            check_error(load, path)

@@ -50,8 +50,13 @@ def test_defaults_are_torchs(restore):
 
 
 def test_unknown_matmul_precision_warns_and_changes_nothing(restore):
-    with pytest.warns(UserWarning, match="is not one of 'highest', 'high', or 'medium'"):
-        tinygrad_rnn.set_float32_matmul_precision("fastest")
+    """torch's warning, word for word: it comes from C++ (ATen's Context.cpp), so it says where it was triggered."""
+    messages = []
+    for m in (tinygrad_rnn, restore):
+        with pytest.warns(UserWarning, match="is not one of 'highest', 'high', or 'medium'") as caught:
+            m.set_float32_matmul_precision("fastest")
+        messages.append([str(w.message) for w in caught])
+    assert messages[0] == messages[1]
     assert tinygrad_rnn.get_float32_matmul_precision() == "highest"
 
 

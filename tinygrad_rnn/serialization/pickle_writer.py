@@ -41,6 +41,7 @@ from .numpy_scalars import is_numpy_array, is_numpy_scalar
 from .whole_modules import class_path, function_path, state_of
 
 PROTO, STOP, MARK, NONE, TRUE, FALSE = b"\x80", b".", b"(", b"N", b"\x88", b"\x89"
+FRAME = b"\x95"
 EMPTY_TUPLE, TUPLE, TUPLE1, TUPLE2, TUPLE3 = b")", b"t", b"\x85", b"\x86", b"\x87"
 EMPTY_LIST, APPENDS, EMPTY_DICT, SETITEMS = b"]", b"e", b"}", b"u"
 GLOBAL, REDUCE, BUILD, BINPERSID, NEWOBJ = b"c", b"R", b"b", b"Q", b"\x81"
@@ -114,10 +115,13 @@ class TorchPickler:
         self._path: set[int] = set()  # ids of the containers being written, to catch cycles
 
     def dump(self, obj: Any) -> bytes:
-        self.out = [PROTO, bytes([self.protocol])]
+        self.out = []
         self._save(obj, 0)
         self.out.append(STOP)
-        return b"".join(self.out)
+        body = b"".join(self.out)
+        # From protocol 4 pickle frames what follows PROTO (one FRAME here), which torch's weights-only load refuses
+        frame = FRAME + struct.pack("<Q", len(body)) if self.protocol >= 4 else b""
+        return PROTO + bytes([self.protocol]) + frame + body
 
     # ------------------------------------------------------------ values
     def _save(self, obj: Any, depth: int) -> None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import _compat_pickle
 import pickle
 import struct
+import warnings
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable
 from typing import Any
@@ -64,6 +65,25 @@ def _opcodes() -> dict[int, str]:
 
 OPCODES = _opcodes()
 
+# The opcodes torch's weights-only unpickler reads (torch/_weights_only_unpickler.py, protocol 2's). Unless
+# weights_only=False, torch.load fails at any other, as protocol 4's FRAME, which starts every such file.
+WEIGHTS_ONLY_OPCODES = frozenset({
+    "proto", "stop", "global", "newobj", "reduce", "build", "append", "appends", "setitem", "setitems", "mark",
+    "tuple", "tuple1", "tuple2", "tuple3", "none", "newfalse", "newtrue", "empty_tuple", "empty_list", "empty_dict",
+    "empty_set", "binint", "binint1", "binint2", "binfloat", "binunicode", "short_binstring", "binpersid", "binget",
+    "long_binget", "binput", "long_binput", "long1"})
+
+
+def unsupported_operand_message(code: int) -> str:
+    """torch's error for an opcode its weights-only unpickler does not read."""
+    return ("Weights only load failed. In PyTorch 2.6, we changed the default value of the `weights_only` argument "
+            "in `torch.load` from `False` to `True`. Re-running `torch.load` with `weights_only` set to `False` will "
+            "likely succeed, but it can result in arbitrary code execution. Do it only if you got the file from a "
+            "trusted source.\nPlease file an issue with the following so that we can make `weights_only=True` "
+            f"compatible with your use case: WeightsUnpickler error: \n\nUnsupported operand {code}\n\nCheck the "
+            "documentation of torch.load to learn more about types accepted by default with weights_only "
+            "https://pytorch.org/docs/stable/generated/torch.load.html.")
+
 
 class RestrictedUnpickler:
     """Reads one pickle from `data` (bytes). `persistent_load(pid)` turns a storage id into a Storage."""
@@ -85,6 +105,8 @@ class RestrictedUnpickler:
             while True:
                 code = self._read(1)[0]
                 handler = OPCODES.get(code)
+                if self.weights_only is not False and handler not in WEIGHTS_ONLY_OPCODES:
+                    raise pickle.UnpicklingError(unsupported_operand_message(code))
                 if handler is None:
                     raise pickle.UnpicklingError(f"Unsupported operand {code} (opcode {bytes([code])!r}): "
                                                  "tinygrad_rnn.load reads only the opcodes of a checkpoint")
@@ -136,7 +158,12 @@ class RestrictedUnpickler:
 
     # ------------------------------------------------------------ the opcodes: names and calls
     def _proto(self) -> None:
-        self._read(1)
+        protocol = self._read(1)[0]
+        if self.weights_only is not False and protocol != 2:
+            warnings.warn(f"Detected pickle protocol {protocol} in the checkpoint, which was not the default pickle "
+                          "protocol used by `torch.load` (2). The weights_only Unpickler might not support all "
+                          "instructions implemented by this protocol, please file an issue for adding support if you "
+                          "encounter this.", stacklevel=2)
 
     def _frame(self) -> None:
         self._read(8)  # protocol 4 framing: a length we do not need
