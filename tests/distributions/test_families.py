@@ -273,8 +273,8 @@ def test_log_prob_gradients_agree_with_finite_differences() -> None:
 
 
 def test_statistics_torch_writes_in_place_have_its_index_put_node_and_gradients() -> None:
-    """StudentT's mean and variance and FisherSnedecor's mode write nan / inf into a tensor in place, as
-    torch does: the node is IndexPutBackward0, and the variance's formula never sees df <= 2 (at df = 2
+    """StudentT's mean and variance, FisherSnedecor's mode and Dirichlet's mode write nan / inf / a corner
+    into a tensor in place, as torch does: the node is IndexPutBackward0, and the variance's formula never sees df <= 2 (at df = 2
     a where's formula would give a nan gradient)."""
     torch = require_torch()
     df = np.array([0.5, 1.5, 2.0, 3.0, 6.0])
@@ -283,8 +283,11 @@ def test_statistics_torch_writes_in_place_have_its_index_put_node_and_gradients(
     for m in (tinygrad_rnn, torch):
         d = m.tensor(df, requires_grad=True)
         student, fisher = D(m).StudentT(d, d), D(m).FisherSnedecor(d, d)
-        names = [student.mean.grad_fn.name(), student.variance.grad_fn.name(), fisher.mode.grad_fn.name()]
-        assert names == ["IndexPutBackward0"] * 3, (m.__name__, names)
+        dirichlet = D(m).Dirichlet(d.view(-1, 1).expand(5, 2))
+        names = [student.mean.grad_fn.name(), student.variance.grad_fn.name(), fisher.mode.grad_fn.name(),
+                 dirichlet.mode.grad_fn.name()]
+        assert names == ["IndexPutBackward0"] * 4, (m.__name__, names)
+    check_parity(lambda m, c: D(m).Dirichlet(c).mode, [np.array([[0.5, 0.2, 0.9], [2.0, 3.0, 0.5], [0.3, 0.1, 0.2]])])
 
 
 # Families whose expand is shared with others (TransformedFamily, OnCategorical), built from one
