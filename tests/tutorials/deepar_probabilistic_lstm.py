@@ -81,7 +81,7 @@ print(model.lstm._all_weights)
 print(model.lstm.bias_ih_l0.data[8:22])
 optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
 
-for epoch in range(4):
+for epoch in range(3):
     model.train()
     optimizer.zero_grad()
     batch_size = train_batch.shape[1]
@@ -101,7 +101,7 @@ for epoch in range(4):
 
 # ancestral sampling over the horizon
 model.eval()
-sample_times = 20
+sample_times = 12
 batch_size = train_batch.shape[1]
 with torch.no_grad():
     hidden, cell = model.init_hidden(batch_size), model.init_cell(batch_size)
