@@ -1,4 +1,5 @@
 import tinygrad_rnn as torch
+import io
 import math
 nn = torch.nn
 F = torch.nn.functional
@@ -131,6 +132,23 @@ for epoch in range(1, 4):
         test_loss = F.mse_loss(model(X_test), Y_test)
     print("Epoch {:2d} | lr {:.5f} | loss {:.6f} | grad norm {:.4f} | test {:.6f}".format(
         epoch, optimizer.param_groups[0]['lr'], total_loss / 4, norm.item(), test_loss.item()))
+
+# locuslab saves the whole model (torch.save(model, f)); a class defined in this script cannot be found
+# again by pickle, so here the first weight-normed layer is saved whole and loaded back
+buffer = io.BytesIO()
+conv1 = model.tcn.network[0].conv1
+torch.save(conv1, buffer)
+buffer.seek(0)
+reloaded = torch.load(buffer, weights_only=False)
+probe = X_test[:2]
+with torch.no_grad():
+    print(reloaded, torch.equal(reloaded(probe), conv1(probe)),
+          list(reloaded._forward_pre_hooks.values())[0].name, [n for n, _ in reloaded.named_parameters()])
+# and an old weight_g / weight_v checkpoint loads into the new parametrization
+new_block = nn.Conv1d(2, 8, kernel_size, padding=2, dilation=1)
+new_block = nn.utils.parametrizations.weight_norm(new_block)
+print(new_block.load_state_dict(model.tcn.network[0].conv1.state_dict()),
+      torch.allclose(new_block.weight, model.tcn.network[0].conv1.weight))
 
 g = model.tcn.network[0].conv1.weight_g
 print(g.view(-1)[:4], g.grad is None, model.tcn.network[0].conv1.weight.grad_fn)
