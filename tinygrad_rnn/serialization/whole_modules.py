@@ -8,7 +8,8 @@ torch loads the modules we save and we load the modules torch saves.
 Loading stays free of code from the file. A class name is honoured only with `weights_only=False`,
 only if it names a Module subclass that is already loaded (it is looked up, never imported), and
 only to make an empty instance whose attributes are then set; the few functions a module may hold
-(`TransformerEncoderLayer.activation`) come from our own `nn.functional`, and are never called.
+(`TransformerEncoderLayer.activation`) come from our own `nn.functional`, and are never called; the one
+hook object a module may hold (the older `nn.utils.weight_norm`'s `WeightNorm`) gets only its attributes.
 """
 from __future__ import annotations
 
