@@ -272,6 +272,24 @@ def test_log_prob_gradients_agree_with_finite_differences() -> None:
         [np.array([0.1, -0.3]), np.array([[1.0, 0.2], [-0.4, 0.8]])])
 
 
+def test_statistics_torch_writes_in_place_have_its_index_put_node_and_gradients() -> None:
+    """StudentT's mean and variance, FisherSnedecor's mode and Dirichlet's mode write nan / inf / a corner
+    into a tensor in place, as torch does: the node is IndexPutBackward0, and the variance's formula never sees df <= 2 (at df = 2
+    a where's formula would give a nan gradient)."""
+    torch = require_torch()
+    df = np.array([0.5, 1.5, 2.0, 3.0, 6.0])
+    check_parity(lambda m, d, s: D(m).StudentT(d, 0.3, s).variance, [df, np.full(5, 1.7)])
+    check_parity(lambda m, d, a: D(m).StudentT(d, a).mean, [df, real((5,))])
+    for m in (tinygrad_rnn, torch):
+        d = m.tensor(df, requires_grad=True)
+        student, fisher = D(m).StudentT(d, d), D(m).FisherSnedecor(d, d)
+        dirichlet = D(m).Dirichlet(d.view(-1, 1).expand(5, 2))
+        names = [student.mean.grad_fn.name(), student.variance.grad_fn.name(), fisher.mode.grad_fn.name(),
+                 dirichlet.mode.grad_fn.name()]
+        assert names == ["IndexPutBackward0"] * 4, (m.__name__, names)
+    check_parity(lambda m, c: D(m).Dirichlet(c).mode, [np.array([[0.5, 0.2, 0.9], [2.0, 3.0, 0.5], [0.3, 0.1, 0.2]])])
+
+
 # Families whose expand is shared with others (TransformedFamily, OnCategorical), built from one
 # float64 tensor `t` of shape (2,) or (2, 3).
 SHARED_EXPAND = {

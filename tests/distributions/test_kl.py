@@ -147,6 +147,22 @@ def test_kl_is_infinite_where_torch_says_so() -> None:
     check_parity(lambda m, a: D(m).kl_divergence(D(m).Normal(a, 1.0), D(m).Uniform(a - 1, a + 1)), [real()])
 
 
+def test_kl_torch_makes_infinite_in_place_has_its_index_put_node() -> None:
+    """Where torch writes `result[mask] = inf` the KL's node is IndexPutBackward0; where it calls
+    torch.where (ContinuousBernoulli against Uniform), WhereBackward0."""
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        a = m.tensor([0.5, 1.5, 2.5], requires_grad=True)
+        pairs = {"uniform": (D(m).Uniform(a - 1, a), D(m).Uniform(a - 2, a + 1)),
+                 "pareto": (D(m).Pareto(a, a), D(m).Normal(a, a)),
+                 "uniform_gamma": (D(m).Uniform(a - 1, a), D(m).Gamma(a, a)),
+                 "binomial": (D(m).Binomial(5, a / 3), D(m).Binomial(5, a / 4)),
+                 "uniform_cb": (D(m).Uniform(a / 4, a / 3), D(m).ContinuousBernoulli(a / 3))}
+        names = {k: D(m).kl_divergence(p, q).grad_fn.name() for k, (p, q) in pairs.items()}
+        assert names == {**dict.fromkeys(list(pairs)[:4], "IndexPutBackward0"), "uniform_cb": "WhereBackward0"}, \
+            (m.__name__, names)
+
+
 def test_unregistered_pairs_and_mismatches_raise_torchs_errors() -> None:
     check_error(lambda m: D(m).kl_divergence(D(m).Categorical(m.ones(2)), D(m).Normal(0.0, 1.0)))
     check_error(lambda m: D(m).kl_divergence(D(m).Binomial(3, m.tensor([0.5])), D(m).Binomial(5, m.tensor([0.5]))))

@@ -104,6 +104,9 @@ def test_constructor_misuse_raises_torchs_errors() -> None:
     check_error(lambda m: D(m).RelaxedBernoulli(m.tensor(0.5)))
     check_error(lambda m: D(m).Binomial(m.tensor([2.0, 3.0]), m.tensor([0.5, 0.5])).entropy())
     check_error(lambda m: D(m).Normal(0.0, 1.0).expand((2,)).enumerate_support())
+    # parameters whose shapes do not broadcast: torch.broadcast_tensors' RuntimeError, not numpy's ValueError
+    check_error(lambda m: D(m).Normal(m.zeros(2), m.ones(3)))
+    check_error(lambda m: D(m).StudentT(m.ones(2), 0.0, m.ones(3, 4)))
 
 
 @pytest.mark.parametrize("value", [np.float32(1.0), np.int64(1), np.bool_(True), np.array(1.0), "1"],

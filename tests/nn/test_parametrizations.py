@@ -112,6 +112,21 @@ def test_weight_norm_state_dict_loads_across_frameworks():
     np.testing.assert_allclose(ours.weight.detach().numpy(), theirs.weight.detach().numpy(), rtol=1e-6)
 
 
+def test_weight_norm_parametrization_loads_a_state_dict_of_the_older_weight_norm():
+    """parametrizations.weight_norm renames `weight_g` / `weight_v` to its originals when loading, as torch's
+    compat hook does, so checkpoints made under the older nn.utils.weight_norm still load."""
+    for m in (tinygrad_rnn, require_torch()):
+        m.manual_seed(0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            old = m.nn.Sequential(m.nn.utils.weight_norm(m.nn.Conv1d(2, 3, 2)))
+        new = m.nn.Sequential(m.nn.utils.parametrizations.weight_norm(m.nn.Conv1d(2, 3, 2)))
+        assert str(new.load_state_dict(old.state_dict())) == "<All keys matched successfully>"
+        assert list(new.state_dict()) == ["0.bias", "0.parametrizations.weight.original0",
+                                          "0.parametrizations.weight.original1"]
+        np.testing.assert_allclose(new[0].weight.detach().numpy(), old[0].weight.detach().numpy(), rtol=1e-6)
+
+
 def test_old_hooks_are_removed_as_in_torch():
     torch = require_torch()
     results = []

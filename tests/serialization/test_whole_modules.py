@@ -62,6 +62,28 @@ def test_a_saved_module_loads_as_the_same_module(name, direction):
     np.testing.assert_allclose(_run(loaded, loader), _run(module, saver), rtol=1e-6, atol=1e-6)
 
 
+@pytest.mark.parametrize("direction", ["ours_to_torch", "torch_to_ours", "ours_to_ours"])
+def test_a_module_under_the_older_weight_norm_round_trips(direction):
+    """torch.save(model, f) of a model under nn.utils.weight_norm (locuslab's TCN saves its model so): the
+    forward pre-hook object (torch.nn.utils.weight_norm.WeightNorm, with its name and dim) is saved and
+    loaded too, and the loaded module recomputes its weight from weight_g and weight_v."""
+    torch = require_torch()
+    saver, loader = {"ours_to_torch": (tinygrad_rnn, torch), "torch_to_ours": (torch, tinygrad_rnn),
+                     "ours_to_ours": (tinygrad_rnn, tinygrad_rnn)}[direction]
+    saver.manual_seed(0)
+    with pytest.warns(FutureWarning, match="weight_norm` is deprecated"):
+        module = saver.nn.Sequential(saver.nn.utils.weight_norm(saver.nn.Conv1d(4, 3, 2)), saver.nn.ReLU())
+    module(saver.tensor(X))  # the forward pre-hook has set `weight`, a tensor made from weight_g and weight_v
+    loaded = _round_trip(module, saver, loader)
+    hooks = list(loaded[0]._forward_pre_hooks.values())
+    assert [(type(h).__name__, h.name, h.dim) for h in hooks] == [("WeightNorm", "weight", 0)]
+    assert list(loaded.state_dict()) == ["0.bias", "0.weight_g", "0.weight_v"]
+    for framework, net in ((loader, loaded), (saver, module)):
+        with framework.no_grad():
+            net[0].weight_g.mul_(2)
+    np.testing.assert_allclose(_run(loaded, loader), _run(module, saver), rtol=1e-6, atol=1e-6)
+
+
 def test_a_module_met_twice_loads_as_one_and_keeps_its_tied_weights():
     shared = tinygrad_rnn.nn.Linear(3, 3)
     model = tinygrad_rnn.nn.Sequential(shared, tinygrad_rnn.nn.Tanh(), shared)

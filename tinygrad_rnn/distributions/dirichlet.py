@@ -5,7 +5,6 @@ from typing import Any
 
 from ..core.tensor import Tensor
 from ..nn.functional import one_hot
-from ..ops.pointwise import where
 from ..ops.pointwise_more import xlogy
 from . import constraints
 from .exp_family import ExponentialFamily
@@ -47,11 +46,14 @@ class Dirichlet(ExponentialFamily):
 
     @property
     def mode(self) -> Tensor:
-        """(alpha - 1) / sum(alpha - 1); where every alpha < 1, a corner (the largest alpha's)."""
+        """(alpha - 1) / sum(alpha - 1); where every alpha < 1, a corner: the first, as torch (the argmax of
+        that row's 0 / 0 = nan)."""
         shifted = (self.concentration - 1).clamp(min=0.0)
         mode = shifted / shifted.sum(-1, True)
-        corner = one_hot(mode.argmax(-1), shifted.shape[-1]).to(mode.dtype)
-        return where((self.concentration < 1).all(-1, keepdim=True), corner, mode)
+        mask = (self.concentration < 1).all(dim=-1)
+        # written in place, as torch does: the node is IndexPutBackward0
+        mode[mask] = one_hot(mode[mask].argmax(dim=-1), shifted.shape[-1]).to(mode)
+        return mode
 
     @property
     def variance(self) -> Tensor:

@@ -16,6 +16,7 @@ from ..core import dtypes
 from ..core.size import Size
 from ..core.tensor import Tensor
 from ..creation import tensor
+from ..ops.shape import broadcast_tensors
 from . import constraints
 
 
@@ -265,8 +266,9 @@ def broadcast_all(*values: Any) -> tuple[Tensor, ...]:
     first = next((v for v in values if isinstance(v, Tensor)), None)
     dtype = first.dtype if first is not None else dtypes.get_default_dtype()
     tensors = [v if isinstance(v, Tensor) else tensor(v, dtype=dtype) for v in values]
-    shape = np.broadcast_shapes(*(tuple(t.shape) for t in tensors))
-    return tuple(t if tuple(t.shape) == shape else t.expand(shape) for t in tensors)
+    # torch.broadcast_tensors: its RuntimeError for shapes that do not broadcast, and a tensor that
+    # already has the shape comes back as itself
+    return broadcast_tensors(*tensors)
 
 
 def clamp_probs(probs: Tensor) -> Tensor:

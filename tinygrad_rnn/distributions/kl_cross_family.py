@@ -14,7 +14,7 @@ from .exponential import Exponential
 from .gamma import Gamma
 from .gumbel import EULER_GAMMA, Gumbel
 from .kl import register_kl
-from .kl_same_family import inf_where, infinite_like, x_log_x
+from .kl_same_family import inf_at, inf_where, infinite_like, x_log_x
 from .laplace import Laplace
 from .normal import Normal
 from .pareto import Pareto
@@ -52,7 +52,7 @@ def _kl_beta_normal(p: Beta, q: Normal) -> Tensor:
 @register_kl(Beta, Uniform)
 def _kl_beta_uniform(p: Beta, q: Uniform) -> Tensor:
     result = -p.entropy() + (q.high - q.low).log()
-    return inf_where((q.low > p.support.lower_bound) | (q.high < p.support.upper_bound), result)
+    return inf_at((q.low > p.support.lower_bound) | (q.high < p.support.upper_bound), result)
 
 
 @register_kl(Exponential, Gamma)
@@ -145,13 +145,13 @@ def _kl_uniform_beta(p: Uniform, q: Beta) -> Tensor:
     t3 = (q.concentration0 - 1) * (x_log_x(1 - p.high) - x_log_x(1 - p.low) + width) / width
     t4 = q.concentration1.lgamma() + q.concentration0.lgamma() - (q.concentration1 + q.concentration0).lgamma()
     result = t3 + t4 - width.log() - t2
-    return inf_where((p.high > q.support.upper_bound) | (p.low < q.support.lower_bound), result)
+    return inf_at((p.high > q.support.upper_bound) | (p.low < q.support.lower_bound), result)
 
 
 @register_kl(Uniform, Exponential)
 def _kl_uniform_exponential(p: Uniform, q: Exponential) -> Tensor:
     result = q.rate * (p.high + p.low) / 2 - ((p.high - p.low) * q.rate).log()
-    return inf_where(p.low < q.support.lower_bound, result)
+    return inf_at(p.low < q.support.lower_bound, result)
 
 
 @register_kl(Uniform, Gamma)
@@ -160,7 +160,7 @@ def _kl_uniform_gamma(p: Uniform, q: Gamma) -> Tensor:
     t2 = q.concentration.lgamma() - q.concentration * q.rate.log()
     t3 = (1 - q.concentration) * (x_log_x(p.high) - x_log_x(p.low) - width) / width
     result = -width.log() + t2 + t3 + q.rate * (p.high + p.low) / 2
-    return inf_where(p.low < q.support.lower_bound, result)
+    return inf_at(p.low < q.support.lower_bound, result)
 
 
 @register_kl(Uniform, Gumbel)
@@ -182,14 +182,14 @@ def _kl_uniform_normal(p: Uniform, q: Normal) -> Tensor:
 def _kl_pareto_pareto(p: Pareto, q: Pareto) -> Tensor:
     scale_ratio, alpha_ratio = p.scale / q.scale, q.alpha / p.alpha
     result = q.alpha * scale_ratio.log() - alpha_ratio.log() + alpha_ratio - 1
-    return inf_where(p.support.lower_bound < q.support.lower_bound, result)
+    return inf_at(p.support.lower_bound < q.support.lower_bound, result)
 
 
 @register_kl(Pareto, Exponential)
 def _kl_pareto_exponential(p: Pareto, q: Exponential) -> Tensor:
     scale_rate = p.scale * q.rate
     result = (p.alpha / scale_rate).log() - p.alpha.reciprocal() + p.alpha * scale_rate / (p.alpha - 1) - 1
-    return inf_where(p.alpha <= 1, result)
+    return inf_at(p.alpha <= 1, result)
 
 
 @register_kl(Pareto, Gamma)
@@ -199,7 +199,7 @@ def _kl_pareto_gamma(p: Pareto, q: Gamma) -> Tensor:
     t2 = q.concentration.lgamma() - q.concentration * q.rate.log()
     t3 = (1 - q.concentration) * common
     t4 = q.rate * p.alpha * p.scale / (p.alpha - 1)
-    return inf_where(p.alpha <= 1, t1 + t2 + t3 + t4 - 1)
+    return inf_at(p.alpha <= 1, t1 + t2 + t3 + t4 - 1)
 
 
 @register_kl(Pareto, Normal)
@@ -209,7 +209,7 @@ def _kl_pareto_normal(p: Pareto, q: Normal) -> Tensor:
     t1 = (math.sqrt(2 * math.pi) * q.scale * p.alpha / p.scale).log()
     t3 = p.alpha * common.pow(2) / (p.alpha - 2)
     t4 = (p.alpha * common - q.loc).pow(2)
-    return inf_where(p.alpha <= 2, t1 - p.alpha.reciprocal() + (t3 + t4) / var_normal - 1)
+    return inf_at(p.alpha <= 2, t1 - p.alpha.reciprocal() + (t3 + t4) / var_normal - 1)
 
 
 @register_kl(Uniform, Pareto)
@@ -217,7 +217,7 @@ def _kl_uniform_pareto(p: Uniform, q: Pareto) -> Tensor:
     width = p.high - p.low
     t1 = (q.alpha * q.scale.pow(q.alpha) * width).log()
     t2 = (x_log_x(p.high) - x_log_x(p.low) - width) / width
-    return inf_where(p.low < q.support.lower_bound, t2 * (q.alpha + 1) - t1)
+    return inf_at(p.low < q.support.lower_bound, t2 * (q.alpha + 1) - t1)
 
 
 # ------------------------------------------------------------------ ContinuousBernoulli

@@ -41,6 +41,13 @@ def inf_where(mask: Tensor, value: Tensor) -> Tensor:
     return where(mask, math.inf, value)
 
 
+def inf_at(mask: Tensor, result: Tensor) -> Tensor:
+    """`result` with +inf written where `mask` holds, in place as torch's `result[mask] = inf`: the
+    KL's node is then torch's IndexPutBackward0, not a where's."""
+    result[mask] = math.inf
+    return result
+
+
 def infinite_like(t: Tensor) -> Tensor:
     return full_like(t, math.inf)
 
@@ -82,7 +89,9 @@ def _kl_binomial_binomial(p: Binomial, q: Binomial) -> Tensor:
     if bool((p.total_count < q.total_count).any()):
         raise NotImplementedError("KL between Binomials where q.total_count > p.total_count is not implemented")
     kl = p.total_count * (p.probs * (p.logits - q.logits) + (-p.probs).log1p() - (-q.probs).log1p())
-    return inf_where(p.total_count > q.total_count, kl)
+    inf_idxs = p.total_count > q.total_count
+    kl[inf_idxs] = infinite_like(kl[inf_idxs])  # torch's in-place spelling: the node is IndexPutBackward0
+    return kl
 
 
 @register_kl(Categorical, Categorical)
@@ -194,7 +203,7 @@ def _kl_transformed_transformed(p: TransformedDistribution, q: TransformedDistri
 @register_kl(Uniform, Uniform)
 def _kl_uniform_uniform(p: Uniform, q: Uniform) -> Tensor:
     result = ((q.high - q.low) / (p.high - p.low)).log()
-    return inf_where((q.low > p.low) | (q.high < p.high), result)
+    return inf_at((q.low > p.low) | (q.high < p.high), result)
 
 
 @register_kl(Independent, Independent)

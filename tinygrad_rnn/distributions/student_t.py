@@ -6,8 +6,7 @@ from typing import Any
 
 from ..core.size import Size
 from ..core.tensor import Tensor
-from ..creation import full_like
-from ..ops.pointwise import where
+from ..layout import contiguous_format
 from ..random import randn
 from . import constraints
 from .chi2 import Chi2
@@ -36,7 +35,10 @@ class StudentT(Distribution):
 
     @property
     def mean(self) -> Tensor:
-        return where(self.df <= 1, math.nan, self.loc)
+        """loc, nan for df <= 1: written into a clone, as torch does, so the node is IndexPutBackward0."""
+        m = self.loc.clone(memory_format=contiguous_format)
+        m[self.df <= 1] = math.nan
+        return m
 
     @property
     def mode(self) -> Tensor:
@@ -44,9 +46,15 @@ class StudentT(Distribution):
 
     @property
     def variance(self) -> Tensor:
-        """scale^2 df / (df - 2) for df > 2, inf for 1 < df <= 2, nan for df <= 1."""
-        finite = self.scale.pow(2) * self.df / (self.df - 2)
-        return where(self.df > 2, finite, where(self.df > 1, full_like(self.df, math.inf), full_like(self.df, math.nan)))
+        """scale^2 df / (df - 2) for df > 2, inf for 1 < df <= 2, nan for df <= 1: written into a clone
+        of df, as torch does, so the formula never sees df <= 2 (no nan gradient at df = 2) and the node
+        is IndexPutBackward0."""
+        m = self.df.clone(memory_format=contiguous_format)
+        finite = self.df > 2
+        m[finite] = self.scale[finite].pow(2) * self.df[finite] / (self.df[finite] - 2)
+        m[(self.df <= 2) & (self.df > 1)] = math.inf
+        m[self.df <= 1] = math.nan
+        return m
 
     def rsample(self, sample_shape: Any = ()) -> Tensor:
         x = randn(Size(self._extended_shape(sample_shape)), dtype=self.df.dtype)

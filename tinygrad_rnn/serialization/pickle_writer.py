@@ -38,7 +38,7 @@ from ..optim.optimizer import Optimizer
 from . import whole_optimizers
 from .errors import MAX_NESTING
 from .numpy_scalars import is_numpy_array, is_numpy_scalar
-from .whole_modules import class_path, function_path, state_of
+from .whole_modules import class_path, function_path, hook_object_path, state_of
 
 PROTO, STOP, MARK, NONE, TRUE, FALSE = b"\x80", b".", b"(", b"N", b"\x88", b"\x89"
 FRAME = b"\x95"
@@ -157,6 +157,8 @@ class TorchPickler:
             self._defaultdict(obj, depth)
         elif function_path(obj) is not None:
             self._global(*function_path(obj))
+        elif hook_object_path(obj) is not None:
+            self._hook_object(obj, depth)
         elif is_numpy_scalar(obj):
             self._numpy_scalar(obj)
         elif is_numpy_array(obj):
@@ -302,6 +304,17 @@ class TorchPickler:
         self.out += [EMPTY_TUPLE, NEWOBJ]
         self._put_memo(m)  # before the attributes: a submodule may refer back to it
         self._save(state, depth + 1)
+        self.out.append(BUILD)
+
+    def _hook_object(self, obj: Any, depth: int) -> None:
+        """A hook object of a module (the older weight_norm's WeightNorm), as pickle writes a plain object:
+        its class by torch's name, an empty instance, and then its attributes set on it."""
+        if self._get_memo(obj):
+            return
+        self._global(*hook_object_path(obj))
+        self.out += [EMPTY_TUPLE, NEWOBJ]
+        self._put_memo(obj)
+        self._save(dict(vars(obj)), depth + 1)
         self.out.append(BUILD)
 
     def _optimizer(self, opt: Optimizer, depth: int) -> None:

@@ -46,7 +46,7 @@ from .allowlist import (
 from .errors import MAX_NESTING, MalformedFileError
 from .numpy_scalars import NUMPY_GLOBALS, build_array, build_dtype
 from .storages import rebuild_parameter
-from .whole_modules import module_global, restore, weights_only_message
+from .whole_modules import hook_object_global, is_hook_class, module_global, restore, weights_only_message
 from .whole_optimizers import GLOBALS as WHOLE_OPTIMIZER_GLOBALS
 from .whole_optimizers import new_defaultdict, optimizer_global
 
@@ -186,7 +186,7 @@ class RestrictedUnpickler:
         value = ALLOWED.get(full_path) if module not in BLOCKED_MODULES else None
         if value is None:  # a whole model or a numpy scalar: torch's advice is to load it with weights_only=False
             value = module_global(module, name) or optimizer_global(module, name) or NUMPY_GLOBALS.get(full_path) \
-                or WHOLE_OPTIMIZER_GLOBALS.get(full_path)
+                or WHOLE_OPTIMIZER_GLOBALS.get(full_path) or hook_object_global(module, name)
             if value is not None and self.weights_only is not False:
                 raise pickle.UnpicklingError(weights_only_message(full_path))
         if value is None:
@@ -218,8 +218,9 @@ class RestrictedUnpickler:
             self._push(rebuild_parameter(data, requires_grad, None))
         elif any(cls is c for c in (ordered_dict, counter, new_set)) and type(args) is tuple and not args:
             self._push(cls())  # (identity tests throughout: `in` would call a tensor's __eq__)
-        elif isinstance(cls, type) and issubclass(cls, (Module, Optimizer)) and args == ():  # (only _lookup puts one here)
-            self._push(cls.__new__(cls))  # empty: its __init__ does not run, BUILD sets what it had
+        elif isinstance(cls, type) and (issubclass(cls, (Module, Optimizer)) or is_hook_class(cls)) and args == ():
+            self._push(cls.__new__(cls))  # empty: its __init__ does not run, BUILD sets what it had (only _lookup
+            # puts such a class here)
         else:
             raise pickle.UnpicklingError(f"Can only create new object for nn.Parameter, OrderedDict, Counter or set, "
                                          f"but got {cls!r}")
@@ -238,6 +239,12 @@ class RestrictedUnpickler:
                 raise MalformedFileError("an optimizer's state is not a dict of attribute names")
             self._nest(inst, state.values())
             inst.__setstate__(state)  # (ours: it sets the three attributes torch's __getstate__ gives)
+            return
+        if is_hook_class(type(inst)):  # a module's hook object (the older weight_norm's): its plain attributes
+            if type(state) is not dict or not all(type(k) is str for k in state):
+                raise MalformedFileError("a hook object's attributes are not a dict of attribute names")
+            self._nest(inst, state.values())
+            inst.__dict__.update(state)
             return
         if isinstance(inst, np.dtype):  # (only numpy's stand-ins put these here, with weights_only=False)
             build_dtype(inst, state)

@@ -8,7 +8,8 @@ torch loads the modules we save and we load the modules torch saves.
 Loading stays free of code from the file. A class name is honoured only with `weights_only=False`,
 only if it names a Module subclass that is already loaded (it is looked up, never imported), and
 only to make an empty instance whose attributes are then set; the few functions a module may hold
-(`TransformerEncoderLayer.activation`) come from our own `nn.functional`, and are never called.
+(`TransformerEncoderLayer.activation`) come from our own `nn.functional`, and are never called; the one
+hook object a module may hold (the older `nn.utils.weight_norm`'s `WeightNorm`) gets only its attributes.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from typing import Any
 from .. import nn
 from ..nn import functional as F
 from ..nn.module import Module
+from ..nn.utils.weight_norm import WeightNorm
 
 # Where torch defines each built-in module class (torch.nn.modules.<file>): the name a file records.
 TORCH_FILES = {
@@ -69,6 +71,25 @@ TORCH_MODULE_STATE = ("training", "_parameters", "_buffers", "_non_persistent_bu
                       "_forward_hooks_always_called", "_forward_pre_hooks", "_forward_pre_hooks_with_kwargs",
                       "_state_dict_hooks", "_state_dict_pre_hooks", "_load_state_dict_pre_hooks",
                       "_load_state_dict_post_hooks", "_modules")
+
+
+# The plain objects a module keeps in its hook dicts that a whole-model file may hold, by the name torch
+# pickles them under: the older nn.utils.weight_norm's forward pre-hook (its attributes: name, dim).
+HOOK_OBJECTS = {("torch.nn.utils.weight_norm", "WeightNorm"): WeightNorm}
+
+
+def hook_object_path(obj: Any) -> tuple[str, str] | None:
+    """(module, name) torch pickles one of HOOK_OBJECTS' instances under; None for anything else."""
+    return next((path for path, cls in HOOK_OBJECTS.items() if type(obj) is cls), None)
+
+
+def hook_object_global(module: str, name: str) -> type | None:
+    """Our class for a hook object a whole-model file names, or None."""
+    return HOOK_OBJECTS.get((module, name))
+
+
+def is_hook_class(cls: Any) -> bool:
+    return any(cls is c for c in HOOK_OBJECTS.values())
 
 
 def state_of(m: Module) -> dict:

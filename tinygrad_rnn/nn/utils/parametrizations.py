@@ -42,8 +42,21 @@ class _WeightNorm(Module):
 
 
 def weight_norm(module: Module, name: str = "weight", dim: int | None = 0) -> Module:
-    """Parametrize `name` as g * v / ||v|| (g: one norm per slice along `dim`)."""
+    """Parametrize `name` as g * v / ||v|| (g: one norm per slice along `dim`). A state_dict saved
+    under the older `nn.utils.weight_norm` (keys `weight_g`, `weight_v`) loads into it, as in torch."""
     parametrize.register_parametrization(module, name, _WeightNorm(dim), unsafe=True)
+
+    def _weight_norm_compat_hook(state_dict: dict, prefix: str, local_metadata: dict, strict: bool,
+                                 missing_keys: list, unexpected_keys: list, error_msgs: list) -> None:
+        """Rename the older hook's `{name}_g` and `{name}_v` to this parametrization's originals."""
+        g_key, v_key = f"{prefix}{name}_g", f"{prefix}{name}_v"
+        if g_key in state_dict and v_key in state_dict:
+            original0 = state_dict.pop(g_key)
+            original1 = state_dict.pop(v_key)
+            state_dict[f"{prefix}parametrizations.{name}.original0"] = original0
+            state_dict[f"{prefix}parametrizations.{name}.original1"] = original1
+
+    module._register_load_state_dict_pre_hook(_weight_norm_compat_hook)
     return module
 
 
