@@ -617,22 +617,38 @@ def _contiguous_asked(kw: dict) -> bool:
     return kw.get("memory_format") not in (None, preserve_format)
 
 
-def randn_like(input: Tensor, *, dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
+def _check_like_generator(name: str, input: Tensor, generator: Any, dtype: Any, requires_grad: Any,
+                          kw: dict) -> None:
+    """A generator that is not one fits neither of torch's overloads of rand_like / randn_like (with and
+    without `generator`): torch's parser error, before the other keywords are looked at."""
+    if generator is not None and not isinstance(generator, Generator):
+        given = {"generator": generator, **({} if dtype is None else {"dtype": dtype}),
+                 **({"requires_grad": requires_grad} if requires_grad else {}), **kw}
+        raise invalid_combination(name, (input,), FUNCTIONS[name], given)
+
+
+def randn_like(input: Tensor, *, generator: Generator | None = None, dtype: Any = None, requires_grad: bool = False,
+               **kw: Any) -> Tensor:
+    """Standard normal values in input's shape, dtype (unless told) and layout, from `generator` if given."""
+    _check_like_generator("randn_like", input, generator, dtype, requires_grad, kw)
     check_like_arguments("randn_like", requires_grad, kw)
     if input.is_contiguous() or not input.numel() or _contiguous_asked(kw):
-        return randn(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+        return randn(input.shape, generator=generator, dtype=dtype or input.dtype, requires_grad=requires_grad)
     d = _float_dtype(dtype or input.dtype, "normal_kernel_cpu")
     # a layout that is not contiguous gets torch's one-normal-at-a-time fill
-    return _like(input, lambda n, contiguous: _rng(None).normal_values(n, 0.0, 1.0, d.np, not contiguous), d,
+    return _like(input, lambda n, contiguous: _rng(generator).normal_values(n, 0.0, 1.0, d.np, not contiguous), d,
                  requires_grad)
 
 
-def rand_like(input: Tensor, *, dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
+def rand_like(input: Tensor, *, generator: Generator | None = None, dtype: Any = None, requires_grad: bool = False,
+              **kw: Any) -> Tensor:
+    """Uniform values in [0, 1) in input's shape, dtype (unless told) and layout, from `generator` if given."""
+    _check_like_generator("rand_like", input, generator, dtype, requires_grad, kw)
     check_like_arguments("rand_like", requires_grad, kw)
     if input.is_contiguous() or not input.numel() or _contiguous_asked(kw):
-        return rand(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+        return rand(input.shape, generator=generator, dtype=dtype or input.dtype, requires_grad=requires_grad)
     d = _float_dtype(dtype or input.dtype, "check_uniform_bounds")
-    return _like(input, lambda n, _: _rng(None).uniform_values(n, 0.0, 1.0, d.np), d, requires_grad)
+    return _like(input, lambda n, _: _rng(generator).uniform_values(n, 0.0, 1.0, d.np), d, requires_grad)
 
 
 def randint_like(input: Tensor, low: int, high: Any = None, *, generator: Generator | None = None,
