@@ -281,6 +281,34 @@ class Generator(metaclass=TorchClass):
         _unpack_state(self, _state_bytes(new_state))
         return self
 
+    def clone_state(self, *args: Any, **kwargs: Any) -> Generator:
+        """A new Generator at this one's state: the two then draw the same numbers, apart."""
+        _check_c_method_arguments("clone_state", args, kwargs, 0)
+        clone = Generator(self.device)
+        _unpack_state(clone, _pack_state(self))
+        return clone
+
+    def graphsafe_get_state(self, *args: Any, **kwargs: Any) -> Generator:
+        """CUDA graphs' state handle: torch's CPU generator has none."""
+        _check_c_method_arguments("graphsafe_get_state", args, kwargs, 0)
+        raise NotImplementedError("graphsafe_get_state is not supported in this Generator")
+
+    def graphsafe_set_state(self, *args: Any, **kwargs: Any) -> Generator:
+        """CUDA graphs' state handle: torch's CPU generator takes none (a Generator, checked first)."""
+        _check_c_method_arguments("graphsafe_set_state", args, kwargs, 1)
+        if not isinstance(args[0], Generator):
+            raise TypeError(f"expected a Generator, but got {type_name(args[0])}")
+        raise NotImplementedError("graphsafe_set_state is not supported in this Generator")
+
+
+def _check_c_method_arguments(name: str, args: tuple, kwargs: dict, count: int) -> None:
+    """Python's own errors for a C method of torch.Generator that takes `count` (0 or 1) positional arguments."""
+    if kwargs:
+        raise TypeError(f"Generator.{name}() takes no keyword arguments")
+    if len(args) != count:
+        wanted = "no arguments" if count == 0 else "exactly one argument"
+        raise TypeError(f"Generator.{name}() takes {wanted} ({len(args)} given)")
+
 
 def _check_seed_is_int(seed: Any) -> None:
     """A Generator's seed must be a Python int, as in torch (which names the type it got instead)."""
