@@ -561,12 +561,19 @@ def _product_of_others(x: Tensor, dims: tuple) -> Tensor:
     return others.reshape(moved.shape).permute(tuple(np.argsort(order)))
 
 
+# The running total's type in torch's CPU scan kernels (at::acc_type<T, false>): float16 adds up in float, float
+# in double; each result is rounded back to x's dtype once. (A float32 total kept in float32 drifts: a running sum
+# of offsets that should come back to 0 ended at 9.5e-07 where torch's is 1.5e-06.)
+_SCAN_ACCUMULATOR = {np.dtype(np.float16): np.float32, np.dtype(np.float32): np.float64}
+
+
 def _scan(scan: Callable, x: np.ndarray, dim: int) -> np.ndarray:
-    """np.cumsum or np.cumprod along dim in x's dtype (numpy would widen small ints); a float16 x is
-    accumulated in float32 and each result rounded once, as torch's kernels do."""
-    if x.dtype == np.float16:
-        with np.errstate(over="ignore"):  # beyond float16 is inf, as torch, without a word
-            return scan(x, axis=dim, dtype=np.float32).astype(np.float16)
+    """np.cumsum or np.cumprod along dim as torch's kernel runs it: in x's dtype (numpy would widen small
+    ints), or for float16 and float32 in the wider accumulator above, each result rounded once."""
+    wide = _SCAN_ACCUMULATOR.get(x.dtype)
+    if wide is not None:
+        with np.errstate(over="ignore", invalid="ignore"):  # beyond x's range is inf, as torch, without a word
+            return scan(x, axis=dim, dtype=wide).astype(x.dtype)
     return scan(x, axis=dim, dtype=x.dtype)
 
 
