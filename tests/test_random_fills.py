@@ -151,6 +151,34 @@ def test_a_non_contiguous_tensor_is_filled_in_memory_order(name, dtype):
     np.testing.assert_array_equal(*results)
 
 
+LIKE_WITH_GENERATOR = {
+    "rand_like": lambda m, g: m.rand_like(m.ones(3, 4), generator=g),
+    "randn_like": lambda m, g: m.randn_like(m.ones(3, 4, dtype=m.float64), generator=g),
+    "randn_like of a transpose": lambda m, g: m.randn_like(m.ones(20, 30).t(), generator=g),
+    "rand_like of a transpose": lambda m, g: m.rand_like(m.ones(5, 6).t(), generator=g),
+}
+
+
+@pytest.mark.parametrize("name", list(LIKE_WITH_GENERATOR))
+def test_like_factories_draw_from_the_generator_given(name):
+    """rand_like and randn_like take generator= (torch 2.13): its numbers, and the global stream untouched."""
+    torch = require_torch()
+    results = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(3)
+        drawn = LIKE_WITH_GENERATOR[name](m, m.Generator().manual_seed(7))
+        results.append((drawn.numpy(), m.rand(2).numpy()))
+    for ours, theirs in zip(*results):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+@pytest.mark.parametrize("call", [lambda m: m.rand_like(m.zeros(3), generator=1),
+                                  lambda m: m.randn_like(m.zeros(3), generator="a"),
+                                  lambda m: m.rand_like(m.zeros(3, dtype=m.long), generator=m.Generator())])
+def test_like_factories_refuse_what_torch_refuses_with_a_generator(call):
+    check_error(call)
+
+
 def _exact(a: float, b: float, c: float) -> float:
     return float(Fraction(a) * Fraction(b) + Fraction(c))  # Fraction -> float rounds once, to nearest
 

@@ -201,3 +201,27 @@ def test_a_generator_prints_as_torchs():
 
 def test_set_rng_state_of_an_array_names_numpys_type_as_torch():
     check_error(lambda m: m.set_rng_state(np.zeros(5, dtype=np.uint8)))
+
+
+@pytest.mark.parametrize("what", ["none", "randn3", "randn_double"])
+def test_clone_state_is_a_new_generator_at_the_same_state(what):
+    """Generator.clone_state(): the clone and the original then draw torch's same numbers, apart."""
+    torch = require_torch()
+    drawn = []
+    for m in (tinygrad_rnn, torch):
+        g = m.Generator().manual_seed(3)
+        if what != "none":  # (a float64 normal leaves one cached in the state)
+            m.randn(3 if what == "randn3" else 5, generator=g, dtype=m.float32 if what == "randn3" else m.float64)
+        clone = g.clone_state()
+        assert clone is not g and clone.initial_seed() == 3
+        drawn.append([m.randn(5, generator=clone).numpy(), m.randn(5, generator=g).numpy(), g.get_state().numpy()])
+    for ours, theirs in zip(*drawn):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+@pytest.mark.parametrize("call", [lambda g: g.clone_state(1), lambda g: g.clone_state(x=1),
+                                  lambda g: g.graphsafe_get_state(), lambda g: g.graphsafe_get_state(1),
+                                  lambda g: g.graphsafe_set_state(g), lambda g: g.graphsafe_set_state(1),
+                                  lambda g: g.graphsafe_set_state(), lambda g: g.graphsafe_set_state(state=g)])
+def test_generator_c_methods_refuse_as_torchs(call):
+    check_error(lambda m: call(m.Generator()))

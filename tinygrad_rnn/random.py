@@ -281,6 +281,34 @@ class Generator(metaclass=TorchClass):
         _unpack_state(self, _state_bytes(new_state))
         return self
 
+    def clone_state(self, *args: Any, **kwargs: Any) -> Generator:
+        """A new Generator at this one's state: the two then draw the same numbers, apart."""
+        _check_c_method_arguments("clone_state", args, kwargs, 0)
+        clone = Generator(self.device)
+        _unpack_state(clone, _pack_state(self))
+        return clone
+
+    def graphsafe_get_state(self, *args: Any, **kwargs: Any) -> Generator:
+        """CUDA graphs' state handle: torch's CPU generator has none."""
+        _check_c_method_arguments("graphsafe_get_state", args, kwargs, 0)
+        raise NotImplementedError("graphsafe_get_state is not supported in this Generator")
+
+    def graphsafe_set_state(self, *args: Any, **kwargs: Any) -> Generator:
+        """CUDA graphs' state handle: torch's CPU generator takes none (a Generator, checked first)."""
+        _check_c_method_arguments("graphsafe_set_state", args, kwargs, 1)
+        if not isinstance(args[0], Generator):
+            raise TypeError(f"expected a Generator, but got {type_name(args[0])}")
+        raise NotImplementedError("graphsafe_set_state is not supported in this Generator")
+
+
+def _check_c_method_arguments(name: str, args: tuple, kwargs: dict, count: int) -> None:
+    """Python's own errors for a C method of torch.Generator that takes `count` (0 or 1) positional arguments."""
+    if kwargs:
+        raise TypeError(f"Generator.{name}() takes no keyword arguments")
+    if len(args) != count:
+        wanted = "no arguments" if count == 0 else "exactly one argument"
+        raise TypeError(f"Generator.{name}() takes {wanted} ({len(args)} given)")
+
 
 def _check_seed_is_int(seed: Any) -> None:
     """A Generator's seed must be a Python int, as in torch (which names the type it got instead)."""
@@ -617,22 +645,38 @@ def _contiguous_asked(kw: dict) -> bool:
     return kw.get("memory_format") not in (None, preserve_format)
 
 
-def randn_like(input: Tensor, *, dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
+def _check_like_generator(name: str, input: Tensor, generator: Any, dtype: Any, requires_grad: Any,
+                          kw: dict) -> None:
+    """A generator that is not one fits neither of torch's overloads of rand_like / randn_like (with and
+    without `generator`): torch's parser error, before the other keywords are looked at."""
+    if generator is not None and not isinstance(generator, Generator):
+        given = {"generator": generator, **({} if dtype is None else {"dtype": dtype}),
+                 **({"requires_grad": requires_grad} if requires_grad else {}), **kw}
+        raise invalid_combination(name, (input,), FUNCTIONS[name], given)
+
+
+def randn_like(input: Tensor, *, generator: Generator | None = None, dtype: Any = None, requires_grad: bool = False,
+               **kw: Any) -> Tensor:
+    """Standard normal values in input's shape, dtype (unless told) and layout, from `generator` if given."""
+    _check_like_generator("randn_like", input, generator, dtype, requires_grad, kw)
     check_like_arguments("randn_like", requires_grad, kw)
     if input.is_contiguous() or not input.numel() or _contiguous_asked(kw):
-        return randn(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+        return randn(input.shape, generator=generator, dtype=dtype or input.dtype, requires_grad=requires_grad)
     d = _float_dtype(dtype or input.dtype, "normal_kernel_cpu")
     # a layout that is not contiguous gets torch's one-normal-at-a-time fill
-    return _like(input, lambda n, contiguous: _rng(None).normal_values(n, 0.0, 1.0, d.np, not contiguous), d,
+    return _like(input, lambda n, contiguous: _rng(generator).normal_values(n, 0.0, 1.0, d.np, not contiguous), d,
                  requires_grad)
 
 
-def rand_like(input: Tensor, *, dtype: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
+def rand_like(input: Tensor, *, generator: Generator | None = None, dtype: Any = None, requires_grad: bool = False,
+              **kw: Any) -> Tensor:
+    """Uniform values in [0, 1) in input's shape, dtype (unless told) and layout, from `generator` if given."""
+    _check_like_generator("rand_like", input, generator, dtype, requires_grad, kw)
     check_like_arguments("rand_like", requires_grad, kw)
     if input.is_contiguous() or not input.numel() or _contiguous_asked(kw):
-        return rand(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+        return rand(input.shape, generator=generator, dtype=dtype or input.dtype, requires_grad=requires_grad)
     d = _float_dtype(dtype or input.dtype, "check_uniform_bounds")
-    return _like(input, lambda n, _: _rng(None).uniform_values(n, 0.0, 1.0, d.np), d, requires_grad)
+    return _like(input, lambda n, _: _rng(generator).uniform_values(n, 0.0, 1.0, d.np), d, requires_grad)
 
 
 def randint_like(input: Tensor, low: int, high: Any = None, *, generator: Generator | None = None,

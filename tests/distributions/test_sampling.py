@@ -200,3 +200,16 @@ def test_wishart_samples_equal_torchs_with_its_redraw_warning(sample_shape, batc
         results.append((to_numpy(drawn), to_numpy(m.rand(2, dtype=m.float64))))
     for ours, theirs in zip(*results):
         np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
+def test_sample_n_warns_as_torch_and_draws_sample_of_n() -> None:
+    """sample_n(n) is torch's deprecated sample((n,)): the same numbers, with its FutureWarning at the caller."""
+    torch = require_torch()
+    drawn = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(5)
+        with pytest.warns(FutureWarning, match=r"^`sample_n\(n\)` will be deprecated. Use `sample\(\(n,\)\)` instead.$") \
+                as caught:
+            drawn.append(to_numpy(D(m).Categorical(logits=m.tensor(LOGITS)).sample_n(3)))
+        assert caught[0].filename == __file__
+    np.testing.assert_array_equal(*drawn)

@@ -94,8 +94,9 @@ def test_gumbel_softmax_float32_keeps_float32():
 
 
 def test_gumbel_softmax_eps_is_deprecated():
-    with pytest.warns(UserWarning, match="`eps` parameter is deprecated"):
+    with pytest.warns(UserWarning, match="`eps` parameter is deprecated") as caught:
         tinygrad_rnn.nn.functional.gumbel_softmax(tinygrad_rnn.zeros(2, 3), eps=1e-5)
+    assert caught[0].filename == __file__  # the caller's line, as torch's, not our wrapper's
 
 
 @pytest.mark.parametrize(("p", "mode"), [(2.0, "use_mm_for_euclid_dist_if_necessary"), (1.0, "use_mm_for_euclid_dist"),

@@ -217,6 +217,38 @@ def test_cumulative_ops_match_torch(case, dtype):
     check_parity(lambda m, x: (x.cumsum(dim), m.cumprod(x, dim)), shapes=[shape], dtype=dtype)
 
 
+@pytest.mark.parametrize("fn", ["cumsum", "cumprod"])
+@pytest.mark.parametrize(("shape", "dim"), [((1000,), 0), ((7, 300), 1), ((300, 7), 0)])
+def test_float32_scans_add_up_in_double_as_torchs_bit_for_bit(fn, shape, dim):
+    """torch's CPU cumsum and cumprod keep a float32 running total in double (acc_type), rounding each
+    output once: a float32 total differs in the last bits, values and gradients alike."""
+    torch = require_torch()
+    rng = np.random.default_rng(3)
+    x = (rng.standard_normal(shape) * np.exp(rng.uniform(-3, 3, shape))).astype(np.float32)
+    x = x if fn == "cumsum" else (1 + x * 0.01).astype(np.float32)
+    g = rng.standard_normal(shape).astype(np.float32)
+    results = []
+    for m in (tinygrad_rnn, torch):
+        t = m.tensor(x, requires_grad=True)
+        y = getattr(m, fn)(t, dim)
+        y.backward(m.tensor(g))
+        results.append((y.detach().numpy(), t.grad.numpy()))
+    for ours, theirs in zip(*results):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize(("shape", "dim"), [((300, 50), 1), ((20, 203), -1), ((3, 4, 100), 2), ((3000,), None),
+                                            ((50, 40), 0), ((4, 50, 3), 1), ((6, 5), 1)])
+def test_prod_multiplies_in_torchs_order_bit_for_bit(dtype, shape, dim):
+    """torch's vectorized product over the last dim keeps four vector accumulators (reduction128);
+    numpy's order was an ulp off for most rows of 50 or more."""
+    torch = require_torch()
+    x = (1 + np.random.default_rng(2).standard_normal(shape) * 0.05).astype(dtype)
+    results = [(m.tensor(x).prod() if dim is None else m.tensor(x).prod(dim)).numpy() for m in (tinygrad_rnn, torch)]
+    np.testing.assert_array_equal(*results)
+
+
 def test_cumprod_gradient_with_a_zero_matches_torch():
     check_parity(lambda m, x: x.cumprod(0), [np.array([2.0, 0.0, 3.0, 0.5])])
 

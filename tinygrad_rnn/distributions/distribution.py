@@ -6,6 +6,7 @@ parameters) and an `event_shape` (the shape of one draw; () for scalar distribut
 """
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -158,7 +159,8 @@ class Distribution:
         return self.variance.sqrt()
 
     def sample_n(self, n: int) -> Tensor:
-        """Deprecated in torch: `sample((n,))`."""
+        """Deprecated in torch: `sample((n,))`, with torch's FutureWarning at the caller's line."""
+        warnings.warn("`sample_n(n)` will be deprecated. Use `sample((n,))` instead.", FutureWarning, stacklevel=2)
         return self.sample(Size((n,)))
 
     def cdf(self, value: Tensor) -> Tensor:

@@ -66,7 +66,8 @@ def gumbel_softmax(logits: Tensor, tau: float = 1, hard: bool = False, eps: floa
 
     hard=True returns the one-hot argmax, with the soft sample's gradient (straight through)."""
     if eps != 1e-10:
-        warnings.warn("`eps` parameter is deprecated and has no effect.", stacklevel=2)
+        # stacklevel 3: past the tensor check that wraps F.gumbel_softmax (surface/tensor_first.py), to the caller
+        warnings.warn("`eps` parameter is deprecated and has no effect.", stacklevel=3)
     gumbels = -Tensor.exponential_(logits.detach().new_empty(logits.shape)).log()
     y_soft = ((logits + gumbels) / tau).softmax(dim)
     if not hard:
