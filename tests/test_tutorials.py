@@ -12,6 +12,7 @@ To see the two outputs side by side: `python tests/test_tutorials.py <program-na
 from __future__ import annotations
 
 import contextlib
+import importlib
 import io
 import random
 import re
@@ -39,6 +40,7 @@ def run_program(path: Path, framework: str) -> tuple[str, list[str]]:
     if framework == "torch":
         source = source.replace(OUR_IMPORT, "import torch")
         _import_torch_forward_ad_decompositions()
+    _use_up_scalar_warning(framework)
     random.seed(0)
     np.random.seed(0)
     out = io.StringIO()
@@ -68,6 +70,17 @@ def _import_torch_forward_ad_decompositions() -> None:
         warnings.simplefilter("ignore")
         import torch._decomp.decompositions_for_jvp  # noqa: F401  (imported for its side effect)
         import torch.utils.mkldnn  # noqa: F401  (imported for its side effect)
+
+
+def _use_up_scalar_warning(framework: str) -> None:
+    """float(t) of a tensor that requires grad warns once per process, in torch (TORCH_WARN_ONCE) as here: which
+    program of a pytest worker shows it depends on the tests the worker ran before, and those differ between
+    the frameworks (our unit tests call ours alone). So both have given it before any program runs;
+    test_float_of_a_tensor_that_requires_grad_warns_once_as_torch checks it, in fresh interpreters."""
+    lib = importlib.import_module("torch" if framework == "torch" else "tinygrad_rnn")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        float(lib.ones((), requires_grad=True))
 
 
 def _number_close(ours: str, theirs: str) -> bool:
