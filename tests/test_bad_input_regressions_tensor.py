@@ -284,6 +284,8 @@ SAME_ERROR = {
     "linspace_of_vector_bounds": lambda m: m.linspace(m.tensor([0.0]), m.tensor([[2.0]]), 3),
     "logspace_of_a_vector_end": lambda m: m.logspace(0, m.tensor([2.0]), 3),
     "normal_0d_tensor_mean_negative_std_with_a_size": lambda m: m.normal(m.tensor(2.3), -0.8, (1, 1, 0)),
+    "nonzero_as_tuple_a_str": lambda m: m.nonzero(m.ones(2), as_tuple="x"),
+    "nonzero_as_tuple_an_int": lambda m: m.ones(2).nonzero(as_tuple=1),
 }
 
 

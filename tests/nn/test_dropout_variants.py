@@ -126,6 +126,13 @@ def test_dropout_variant_of_integers_is_refused_as_in_torch():
     lambda m: m.nn.functional.dropout(m.ones(2), 0.5, training=None),
     lambda m: m.nn.functional.dropout(m.ones(2), 0.5, training="yes", inplace=True),
     lambda m: m.nn.functional.dropout(m.ones(2), 1.5, training="yes"),
+    # the variants: the kernel torch's parser names (feature_/alpha_, in place or not, unbatched in place too)
+    lambda m: m.nn.functional.dropout1d(m.ones(3, 4), 0.5, "t", inplace=True),
+    lambda m: m.nn.functional.dropout1d(m.ones(2, 3, 4), 0.5, m.tensor(True)),
+    lambda m: m.nn.functional.dropout2d(m.ones(2, 3, 4, 4), 0.5, 0, True),
+    lambda m: m.nn.functional.dropout3d(m.ones(2, 3, 4, 4, 4), 0.5, None),
+    lambda m: m.nn.functional.alpha_dropout(m.ones(3), 0.5, 1, inplace=True),
+    lambda m: m.nn.functional.feature_alpha_dropout(m.ones(2, 3), 0.5, "x"),
 ])
 def test_a_training_flag_that_is_no_bool_is_torchs_type_error(call):
     check_error(call)

@@ -15,6 +15,7 @@ from ..argcheck import (
     NOT_INTEGRAL,
     NOT_INTEGRAL_SIZE,
     OPERAND_TYPES,
+    bool_arg,
     by_position_only,
     checked_ints,
     int_arg,
@@ -1876,6 +1877,7 @@ def _with_zeros(rng: np.random.Generator) -> list:
 @op(out=True, differentiable=False, samples=_with_zeros)
 def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
     """The positions of input's nonzero elements: one row of indices each, or one tensor per dim."""
+    as_tuple = bool_arg("nonzero", "as_tuple", as_tuple)  # (as_tuple="x", as_tuple=1 are refused)
     where_true = np.nonzero(input._data if input.ndim else input._data.reshape(1))
     if as_tuple:
         return tuple(Tensor._make(w.astype(np.int64)) for w in where_true)

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import math
 import warnings
+from typing import Any
 
 import numpy as np
 
+from ...argcheck import bool_arg
 from ...core.function import rename
 from ...core.tensor import Tensor
 from ...creation import empty, from_numpy
@@ -36,6 +38,7 @@ def _noise(input: Tensor, p: float, feature: bool) -> np.ndarray:
 def _dropout(input: Tensor, p: float, training: bool, inplace: bool, feature: bool, alpha: bool) -> Tensor:
     """torch's _dropout_impl for the four combinations of feature (channel-wise) and alpha."""
     _F._check_dropout_p(p)
+    _check_training(training, inplace, feature, alpha)
     if p != p:  # NaN passes the range check above; torch's kernel then refuses it
         raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
     if p == 0 or not training or input.numel() == 0:
@@ -55,9 +58,16 @@ def _dropout(input: Tensor, p: float, training: bool, inplace: bool, feature: bo
     return _F._apply(lambda x: x * scale + shift, input, inplace)
 
 
+def _check_training(training: Any, inplace: bool, feature: bool, alpha: bool) -> None:
+    """training must be a bool, as torch's parser of the kernel (feature_dropout_, alpha_dropout, ...) says."""
+    kernel = ("feature_" if feature else "") + ("alpha_" if alpha else "") + "dropout" + ("_" if inplace else "")
+    bool_arg(kernel, "train", training, 3)
+
+
 def _channelwise(input: Tensor, p: float, training: bool, inplace: bool, batched: bool) -> Tensor:
     """Unbatched input gets a batch dim of one for the draw (the noise is then per channel)."""
     _F._check_dropout_p(p)
+    _check_training(training, inplace, feature=True, alpha=False)  # (before the draw's own, not in place)
     if batched:
         return _dropout(input, p, training, inplace, feature=True, alpha=False)
     if not inplace:
