@@ -691,20 +691,9 @@ def test_an_input_returned_as_is_without_a_node_comes_back_as_a_new_tensor_as_to
 def _unrecorded_dirty(m, grad_mode, requires_grad):
     """A forward that changes its input in place and marks it dirty, with no node recorded: torch still counts
     the change in the version, and hands an input that requires grad back as a detached alias."""
-    class AddOne(m.autograd.Function):
-        @staticmethod
-        def forward(ctx, x):
-            x.add_(1)
-            ctx.mark_dirty(x)
-            return x
-
-        @staticmethod
-        def backward(ctx, g):
-            return g
-
     x = m.ones(2, requires_grad=True) * 1 if requires_grad else m.ones(2)
     with m.set_grad_enabled(grad_mode):
-        y = AddOne.apply(x)
+        y = _add_one_in_place(m).apply(x)
     return m.tensor([y is x, y.requires_grad, y.grad_fn is not None, x._version]), y.detach()
 
 
