@@ -152,3 +152,26 @@ def _attribute_story(m):
 def test_a_compiled_modules_attributes_are_the_originals_as_in_torch():
     torch = require_torch()
     assert _attribute_story(tinygrad_rnn) == _attribute_story(torch)
+
+
+def _compiled_call_warnings(m):
+    """torch.compile(module) called while a global module hook is registered warns, and once it is removed not."""
+    from importlib import import_module
+    hooks = import_module(m.__name__ + ".nn.modules.module")
+    compiled = m.compile(m.nn.Linear(2, 2), backend="eager")
+    seen = []
+    for registered in (True, False):
+        handle = hooks.register_module_forward_hook(lambda mod, a, o: None)
+        if not registered:
+            handle.remove()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            compiled(m.ones(1, 2))
+        if registered:
+            handle.remove()
+        seen.append([str(w.message) for w in caught])
+    return seen
+
+
+def test_a_compiled_module_warns_of_global_hooks_as_torch():
+    assert _compiled_call_warnings(tinygrad_rnn) == _compiled_call_warnings(require_torch())

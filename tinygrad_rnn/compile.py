@@ -10,11 +10,12 @@ that is a view of an input keeps its view's node, as torch regenerates those out
 from __future__ import annotations
 
 import functools
+import warnings
 from collections.abc import Callable
 from typing import Any
 
 from .nn.compiled_calls import check_options, compiled_outputs, shows_compiled_node
-from .nn.module import Module
+from .nn.module import Module, has_any_global_hook
 
 
 class OptimizedModule(Module):
@@ -34,6 +35,14 @@ class OptimizedModule(Module):
         self._super_module_initialized = True
         self._orig_mod = mod
         self.__dict__["_one_node"] = one_node
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if has_any_global_hook():  # they fire for the wrapper too, as torch warns
+            warnings.warn("Using `torch.compile(module)` when there are global hooks on modules (e.g., from "
+                          "`register_module_forward_hook`); this will cause the hooks to fire an extra time for the "
+                          "`OptimizedModule` created by `torch.compile(module)`. If this causes undesired behavior, "
+                          "please try using `module.compile()`, or use the per-module hooks instead", stacklevel=2)
+        return super().__call__(*args, **kwargs)
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         out = self._orig_mod(*args, **kwargs)

@@ -468,6 +468,8 @@ def _global_hook_story(torch):
     ids = [h.id - handles[0].id for h in handles]
     for handle in handles:
         handle.remove()
+    getattr(hooks, "_global_forward_hooks_with_kwargs", {}).clear()  # torch's handle leaves its id there, and
+    # then every later torch.compile'd call in this worker would warn of global hooks (a torch bug; ours removes it)
     nn.ReLU()(torch.ones(1))  # removed: nothing more is logged
     return log, ids, tuple(box.replaced.shape), type(handles[0]).__name__
 

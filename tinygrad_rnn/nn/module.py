@@ -124,6 +124,11 @@ def register_module_forward_pre_hook(hook: Callable[..., None]) -> RemovableHand
     return RemovableHandle(_global_forward_pre_hooks, hook)
 
 
+def has_any_global_hook() -> bool:
+    """A global forward or backward (pre-)hook is registered (torch.compile's wrapper warns then)."""
+    return any((_global_forward_pre_hooks, _global_forward_hooks, _global_backward_pre_hooks, _global_backward_hooks))
+
+
 def register_module_forward_hook(hook: Callable[..., None], *, with_kwargs: bool = False,
                                  always_call: bool = False) -> RemovableHandle:
     """`hook(module, args, output)` runs after every module's forward (before its own forward hooks);
