@@ -44,3 +44,25 @@ def test_a_device_string_is_parsed_with_torchs_errors(text, where):
     calls = {"device": lambda m: m.device(text), "to": lambda m: m.zeros(1).to(text),
              "factory": lambda m: m.zeros(1, device=text), "module": lambda m: m.nn.Linear(1, 1).to(text)}
     check_error(calls[where])
+
+
+@pytest.mark.parametrize("bad", [1.5, None, True, [0], ("cpu",)])
+@pytest.mark.parametrize("call", [
+    lambda m, d: m.zeros(2, device=d), lambda m, d: m.tensor([1.0], device=d), lambda m, d: m.randn(2, device=d),
+    lambda m, d: m.arange(3, device=d), lambda m, d: m.zeros_like(m.ones(1), device=d),
+    lambda m, d: m.ones(1).to(device=d), lambda m, d: m.ones(1).to("cpu", device=d),
+    lambda m, d: m.nn.Linear(1, 1, device=d), lambda m, d: m.nn.LSTM(1, 1, device=d),
+    lambda m, d: m.ones(1).new_zeros(2, device=d), lambda m, d: m.device(d)])
+def test_a_device_argument_of_the_wrong_type_is_torchs_parser_error(call, bad):
+    try:  # None is a valid device= everywhere but in torch.device(None)
+        call(require_torch(), bad)
+    except TypeError:
+        check_error(call, bad)
+    else:
+        call(tinygrad_rnn, bad)
+
+
+@pytest.mark.parametrize("number", [1.5, True, False])
+def test_to_reads_a_number_as_a_tensor_of_its_type_as_torch(number):
+    torch = require_torch()
+    assert repr(tinygrad_rnn.ones(1).to(number).dtype) == repr(torch.ones(1).to(number).dtype)

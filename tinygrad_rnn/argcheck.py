@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from .core import dtypes
+from .core.size import TorchCType
 from .core.tensor import Tensor
 from .overload_table import FUNCTIONS, METHODS
 
@@ -29,24 +30,24 @@ F = TypeVar("F", bound=Callable[..., Any])
 _IMMUTABLE_TYPE, _HEAP_TYPE = 1 << 8, 1 << 9  # Py_TPFLAGS_IMMUTABLETYPE, Py_TPFLAGS_HEAPTYPE
 
 
-# our Python classes that stand for torch's C types, by the names torch's parser gives those
-_TORCH_C_TYPES = {"dtype": "torch.dtype", "UnsupportedDtype": "torch.dtype", "device": "torch.device",
-                  "layout": "torch.layout", "memory_format": "torch.memory_format", "finfo": "torch.finfo",
-                  "iinfo": "torch.iinfo", "Size": "torch.Size", "Generator": "torch._C.Generator"}
-
-
-class TorchClass(type):
+class TorchClass(TorchCType):
     """The metaclass of our classes that stand for torch's fixed ones (device, finfo, Generator, the named
     tuples of torch.return_types, PackedSequence): `print(type(x))` shows torch's class, `<class
     'torch.device'>`, `<class 'torch.return_types.max'>`. Only the class's repr changes, so pickling still
-    finds ours; a user's subclass prints as Python prints it."""
+    finds ours; a user's subclass prints as Python prints it. The stand-ins for torch's C types also take
+    torch's name in CPython's errors (core/size.py's name_in_errors): the repr then shows that name."""
 
     def __repr__(cls) -> str:
         if not cls.__module__.startswith("tinygrad_rnn."):
             return super().__repr__()
-        if cls.__name__ in _TORCH_C_TYPES:
-            return f"<class '{_TORCH_C_TYPES[cls.__name__]}'>"
+        if tp_name(cls).startswith("torch."):
+            return f"<class '{tp_name(cls)}'>"
         return f"<class 'torch.{cls.__module__.removeprefix('tinygrad_rnn.')}.{cls.__qualname__}'>"
+
+
+def tp_name(kind: type) -> str:
+    """The name CPython's errors give a class: its __name__, or torch's for our stand-ins of torch's C types."""
+    return type.__dict__["__name__"].__get__(kind)
 
 
 def type_name(value: Any) -> str:
@@ -67,11 +68,9 @@ def type_repr(value: Any) -> str:
 
 def class_name(kind: type) -> str:
     """A class as torch's C++ names it (CPython's tp_name); see type_name."""
-    if kind.__module__.split(".")[0] in ("tinygrad_rnn", "torch") and kind.__name__ in _TORCH_C_TYPES:  # Size: torch
-        return _TORCH_C_TYPES[kind.__name__]
     python_class = kind.__flags__ & (_HEAP_TYPE | _IMMUTABLE_TYPE) == _HEAP_TYPE
     if python_class or kind.__module__ == "builtins":
-        return kind.__name__
+        return tp_name(kind)  # ("torch.Size" for ours: name_in_errors)
     return f"{kind.__module__.split('.')[0]}.{kind.__qualname__}"
 
 

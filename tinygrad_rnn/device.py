@@ -4,7 +4,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .argcheck import TorchClass, type_name
+from .argcheck import TorchClass, invalid_combination, type_name
+from .core.size import name_in_errors
+
+_SIGNATURES = ("(torch.device device)", "(str type, int index = -1)")
 
 
 class device(metaclass=TorchClass):
@@ -14,6 +17,8 @@ class device(metaclass=TorchClass):
     def __init__(self, type: Any = "cpu", index: Any = None) -> None:
         if isinstance(type, device):
             type, index = type.type, type.index
+        elif not (isinstance(type, str) or _is_index(type)):  # torch.device(None), torch.device(1.5)
+            raise invalid_combination("device", (type,), _SIGNATURES)
         if _is_index(type):
             if index is not None:
                 raise TypeError("device(): argument 'type' (position 1) must be str, not int")
@@ -47,6 +52,9 @@ class device(metaclass=TorchClass):
 
     def __exit__(self, *exc: Any) -> None:
         pass
+
+
+name_in_errors(device, "torch.device")  # "'torch.device' object is not callable", as torch's
 
 
 def _check_index(index: Any) -> None:
@@ -90,6 +98,17 @@ def check_device_name(d: Any) -> str:
         raise RuntimeError("Device index must not be negative" if d < 0 else
                            "Cannot access accelerator device when none is available.")
     return d.type if isinstance(d, device) else parse_device_string(str(d))[0]
+
+
+def is_device_arg(value: Any) -> bool:
+    """What torch's parser takes for a `device=`: None, a torch.device, a device string or an index (not a bool)."""
+    return value is None or (isinstance(value, (str, int, device)) and not isinstance(value, bool))
+
+
+def device_arg(fn: str, value: Any) -> None:
+    """torch's parser error for `fn`'s `device=` when it is none of those."""
+    if not is_device_arg(value):
+        raise TypeError(f"{fn}(): argument 'device' must be torch.device, not {type_name(value)}")
 
 
 def check_device(d: Any) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .argcheck import TorchClass, type_name
+from .core.size import name_in_errors
 
 
 class layout(metaclass=TorchClass):
@@ -37,6 +38,8 @@ class memory_format(metaclass=TorchClass):
         return self.name
 
 
+name_in_errors(layout, "torch.layout")  # CPython's errors name them as torch's C types
+name_in_errors(memory_format, "torch.memory_format")
 strided = layout("strided")
 sparse_coo = layout("sparse_coo")
 sparse_csr = layout("sparse_csr")

@@ -49,6 +49,7 @@ from .backend.fma import fma32 as _fma32
 from .backend.fma import fma64 as _fma64
 from .core import dtypes, views
 from .core.modes import modes
+from .core.size import name_in_errors
 from .core.tensor import Tensor
 from .creation import _check_out, _finish, _size, check_like_arguments, check_size, factory, like_array, write_into
 from .device import check_device, check_device_name
@@ -299,6 +300,9 @@ class Generator(metaclass=TorchClass):
         if not isinstance(args[0], Generator):
             raise TypeError(f"expected a Generator, but got {type_name(args[0])}")
         raise NotImplementedError("graphsafe_set_state is not supported in this Generator")
+
+
+name_in_errors(Generator, "torch._C.Generator")  # in CPython's errors, as torch's
 
 
 def _check_c_method_arguments(name: str, args: tuple, kwargs: dict, count: int) -> None:

@@ -190,3 +190,27 @@ def test_a_users_subclass_prints_its_own_class():
         pass
 
     assert repr(Packed) == f"<class '{__name__}.{Packed.__qualname__}'>"
+
+
+_STAND_INS = [lambda m: m.float32, lambda m: m.bfloat16, lambda m: m.device("cpu"), lambda m: m.finfo(m.float32),
+              lambda m: m.iinfo(m.int32), lambda m: m.Generator(), lambda m: m.strided, lambda m: m.contiguous_format,
+              lambda m: m.Size([2])]
+
+
+@pytest.mark.parametrize("make", _STAND_INS)
+@pytest.mark.parametrize("misuse", [lambda v: v(), lambda v: v + 1, lambda v: len(v), lambda v: v[0]])
+def test_pythons_errors_name_torchs_c_types_as_torch(make, misuse):
+    """x.dtype() says "'torch.dtype' object is not callable" (CPython names a type by its tp_name)."""
+    try:
+        misuse(make(require_torch()))
+    except TypeError:
+        check_error(lambda m: misuse(make(m)))
+
+
+@pytest.mark.parametrize("make", _STAND_INS)
+def test_the_classes_keep_torchs_short_name_and_repr(make):
+    torch = require_torch()
+    ours, theirs = type(make(tinygrad_rnn)), type(make(torch))
+    assert repr(ours) == repr(theirs)
+    if ours.__qualname__ != "UnsupportedDtype":  # (our bfloat16 is a dtype subclass: torch's one dtype class)
+        assert (ours.__name__, ours.__qualname__) == (theirs.__name__, theirs.__qualname__)

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from .size import TorchCType, name_in_errors
+
 # The module names dtypes `float`, `int` and `bool` as torch does, so keep the builtins at hand.
 builtins_float, builtins_int, builtins_bool = float, int, bool
 
 
-class _DtypeClass(type):
+class _DtypeClass(TorchCType):
     def __repr__(cls) -> str:  # print(type(x.dtype)): torch's one dtype class, whichever of ours
         return "<class 'torch.dtype'>"
 
@@ -37,6 +39,7 @@ class dtype(metaclass=_DtypeClass):
         return self.name  # pickles (and deep-copies) as the module-level singleton
 
 
+name_in_errors(dtype, "torch.dtype")  # "'torch.dtype' object is not callable", for x.dtype()
 float16 = dtype("float16", np.float16, "Half")
 float32 = dtype("float32", np.float32, "Float")
 float64 = dtype("float64", np.float64, "Double")

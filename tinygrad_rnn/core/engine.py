@@ -144,10 +144,8 @@ def _run_node(node: Function, grads: list) -> tuple:
         result = (result,)
     if len(result) != len(node.edges):  # more is allowed when the extra ones are None, as in torch
         if len(result) < len(node.edges) or any(r is not None for r in result[len(node.edges):]):
-            raise RuntimeError(
-                f"function {node.name()} returned an incorrect number of gradients "
-                f"(expected {len(node.edges)}, got {len(result)})"
-            )
+            raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients "
+                               f"(expected {len(node.edges)}, got {len(result)})")
     return result
 
 
@@ -362,10 +360,8 @@ def _make_root_grads(outputs: tuple, grads: tuple) -> list:
         elif not isinstance(g, Tensor):
             g = Tensor._make(np.asarray(g, dtype=out.dtype.np))
         elif g.shape != out.shape:
-            raise RuntimeError(
-                f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] has a "
-                f"shape of {out.shape}."
-            )
+            raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] has "
+                               f"a shape of {out.shape}.")
         seeds.append(g)
     return seeds
 
@@ -410,10 +406,8 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
             if materialize_grads:
                 g = _zeros((t._data.shape, t._data.dtype))
             elif not allow_unused:
-                raise RuntimeError(
-                    f"The differentiated Tensor at index {i} appears to not have been used in the graph. "
-                    "Set allow_unused=True if this is the desired behavior."
-                )
+                raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have been used in the "
+                                   "graph. Set allow_unused=True if this is the desired behavior.")
         result.append(g)
     return tuple(result)
 

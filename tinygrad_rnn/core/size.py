@@ -6,16 +6,21 @@ import operator
 from collections.abc import Iterable
 
 
-class _SizeType(type):
-    """Size's metaclass: only so that `Size.__name__` reads "Size" while CPython names it torch.Size in
-    its errors (set at the end of this module)."""
+class TorchCType(type):
+    """The metaclass of our classes that stand for torch's C types (Size, dtype, device, ...): CPython's errors
+    use the name `name_in_errors` sets ("'torch.Size' object is not callable", as torch's), `__name__` the short one."""
 
     @property
     def __name__(cls) -> str:  # type: ignore[override]
-        return "Size"
+        return cls.__qualname__.rpartition(".")[2]
 
 
-class Size(tuple, metaclass=_SizeType):
+def name_in_errors(cls: type, tp_name: str) -> None:
+    """Set the name CPython's errors give `cls` (its tp_name, which type's own __name__ setter writes)."""
+    type.__dict__["__name__"].__set__(cls, tp_name)
+
+
+class Size(tuple, metaclass=TorchCType):
     """A tuple of ints; `repr` is `torch.Size([3, 4])`, and it compares equal to `(3, 4)`."""
 
     __module__ = "torch"  # `type(x.shape)` prints <class 'torch.Size'>, as torch's (pickling goes through _rebuild)
@@ -76,7 +81,4 @@ def _rebuild(sizes: tuple) -> Size:
     return Size(sizes)
 
 
-# CPython's errors name a type by its tp_name, which for a class is what its __name__ was last set to:
-# `x.shape(0)` then says "'torch.Size' object is not callable", as torch's. Reading `Size.__name__` still
-# gives "Size" (torch's C type's __name__), through _SizeType.
-type.__dict__["__name__"].__set__(Size, "torch.Size")
+name_in_errors(Size, "torch.Size")

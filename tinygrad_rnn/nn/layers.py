@@ -16,7 +16,7 @@ from ..argcheck import tensor_arg
 from ..core import dtypes
 from ..core.grad_mode import no_grad
 from ..core.tensor import Tensor
-from ..device import check_device
+from ..device import check_device, device_arg
 from . import init
 from .functional_ext import basic as F
 from .module import Module
@@ -25,6 +25,7 @@ from .parameter import Parameter
 
 def _empty(shape: tuple, device: Any, dtype: Any) -> Tensor:
     if device is not None:
+        device_arg("empty", device)  # (the layer's parameters are made by torch.empty)
         check_device(device)
     return creation.empty(shape, dtype=dtype if dtype is not None else dtypes.get_default_dtype())
 

@@ -34,7 +34,7 @@ from ..core.function import rename
 from ..core.modes import modes
 from ..core.tensor import Tensor
 from ..creation import from_numpy, zeros
-from ..device import check_device
+from ..device import check_device, device_arg
 from ..kernels import gru, lstm, rnn
 from ..kernels.recurrence import DirectionWeights
 from ..kernels.step_layout import StepLayout
@@ -68,6 +68,7 @@ def takes_arguments_of(declared: Callable[P, R]) -> Callable[[Callable[..., R]],
 
 def new_weight(shape: tuple, dtype: Any = None, device: Any = None) -> Parameter:
     """An (uninitialised) Parameter of `shape`, rejecting bad sizes with torch.empty's messages."""
+    device_arg("empty", device)
     check_device(device)
     shape = size_arg("empty", (shape,))  # torch.empty's rule: the first size a true int, later ones may be bools
     if any(size < 0 for size in shape):

@@ -12,6 +12,7 @@ import numpy as np
 
 from ..argcheck import TorchClass, invalid_combination, type_name
 from ..core import dtypes
+from ..core.size import name_in_errors
 from ..core.tensor import Tensor
 from ..ops import promotion
 from .unsupported_dtypes import bfloat16
@@ -105,6 +106,10 @@ class iinfo(_Limits):
 
     def __repr__(self) -> str:
         return f"iinfo(min={_g(self.min)}, max={_g(self.max)}, dtype={self.dtype})"
+
+
+name_in_errors(finfo, "torch.finfo")  # CPython's errors name them as torch's C types
+name_in_errors(iinfo, "torch.iinfo")
 
 
 def promote_types(type1: Any, type2: Any) -> dtypes.dtype:

@@ -4,6 +4,7 @@ torch's parser reads a factory's `dtype=` as a `torch.dtype`; Python's float, in
 stand for float64, int64, bool and complex128, and anything else (a numpy type, a string) is a
 TypeError. Our factories read dtypes with `dtypes.as_dtype`, which also takes numpy's, so the
 package's own code can hand them numpy dtypes; the functions users call get torch's check here.
+A `device=` that is no device (`torch.zeros(2, device=torch.float32)`) gets the parser's TypeError here too.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..argcheck import dtype_arg, invalid_combination, is_torch_dtype
+from ..device import device_arg, is_device_arg
 
 FACTORIES = ("tensor", "as_tensor", "asarray", "zeros", "ones", "empty", "full", "range", "zeros_like", "ones_like",
              "empty_like", "full_like", "empty_strided", "empty_permuted", "tril_indices", "triu_indices")
@@ -36,6 +38,11 @@ def torch_dtype_only(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
             if name in OVERLOADED:
                 raise invalid_combination(name, args, (), kwargs)
             dtype_arg(name, given)
+        if "device" in kwargs:
+            if name in OVERLOADED and not is_device_arg(kwargs["device"]):
+                raise invalid_combination(name, args, (), kwargs)
+            device_arg(name, kwargs["device"])
         return fn(*args, **kwargs)
 
     return checked
+

@@ -50,7 +50,7 @@ from ..creation import (
     warn_if_scalar_needs_grad,
 )
 from ..determinism import uninitialized
-from ..device import check_cuda_call, check_device, device
+from ..device import check_cuda_call, check_device, device, device_arg, is_device_arg
 from ..layout import (
     CHANNELS_LAST_ORDER,
     channels_last,
@@ -1239,22 +1239,26 @@ def _is_dtype(value: Any) -> builtins.bool:
 
 def _to_arguments(args: tuple, kwargs: dict) -> dict:
     """Tensor.to's arguments by name, read by the overload its first argument picks (_TO_SIGNATURES)."""
+    if args and isinstance(args[0], (builtins.float, np.floating, np.bool_)):  # x.to(1.5): torch's parser takes
+        args = (Tensor._make(np.array(args[0], np.float64)),) + args[1:]  # a number as to(Tensor other), float64
+    elif args and type(args[0]) is builtins.bool:  # (an int is a device index: the first overload)
+        args = (Tensor._make(np.array(args[0])),) + args[1:]
     first = args[0] if args else kwargs.get("tensor")
     names = ("tensor",) if isinstance(first, Tensor) else ("dtype",) if _is_dtype(first) else ("device", "dtype")
     names += ("non_blocking", "copy")
     given = dict(zip(names, args))
     if len(args) > len(names) or set(kwargs) - set(names) - {"memory_format"} or set(kwargs) & set(given):
-        raise invalid_combination("to", args, _TO_SIGNATURES)
+        raise invalid_combination("to", args, _TO_SIGNATURES, kwargs)
     given.update(kwargs)
-    if not isinstance(given.get("device"), (type(None), str, builtins.int, device)):  # t.to(np.float32)
-        raise invalid_combination("to", args, _TO_SIGNATURES)
+    if not is_device_arg(given.get("device")):  # t.to(np.float32)
+        raise invalid_combination("to", args, _TO_SIGNATURES, kwargs)
     if given.get("dtype") is not None:
         if not _is_dtype(given["dtype"]):
-            raise invalid_combination("to", args, _TO_SIGNATURES)
+            raise invalid_combination("to", args, _TO_SIGNATURES, kwargs)
         given["dtype"] = dtypes.as_dtype(given["dtype"])
     for flag in ("non_blocking", "copy"):
         if not isinstance(given.get(flag, False), builtins.bool):
-            raise invalid_combination("to", args, _TO_SIGNATURES)
+            raise invalid_combination("to", args, _TO_SIGNATURES, kwargs)
     return given
 
 
@@ -1265,6 +1269,7 @@ def _new_filled(self: Tensor, name: str, fill: Any, sizes: tuple, *, dtype: Any 
         dtype_arg(name, dtype)  # (`in (float, int, bool)` let np.dtype('float64') by: it compares equal to float)
     check_layout(name, layout)
     check_pin_memory(name, pin_memory)
+    device_arg(name, device)
     check_device(device)
     return _filled(fill, _size(sizes, kw, name), dtype or self.dtype, requires_grad, device, name)
 

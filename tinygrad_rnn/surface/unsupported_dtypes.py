@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ..core import dtypes
 from ..core.dtypes import dtype
+from ..core.size import name_in_errors
 
 
 class UnsupportedDtype(dtype):
@@ -36,6 +37,7 @@ class UnsupportedDtype(dtype):
         return self.name  # this module's singleton
 
 
+name_in_errors(UnsupportedDtype, "torch.dtype")  # as dtype's (core/dtypes.py): one torch type
 bfloat16 = UnsupportedDtype("bfloat16", "BFloat16", 2, is_complex=False)
 complex32 = UnsupportedDtype("complex32", "ComplexHalf", 4, is_complex=True)
 complex64 = UnsupportedDtype("complex64", "ComplexFloat", 8, is_complex=True)
