@@ -786,3 +786,19 @@ def test_a_byte_mask_of_the_wrong_shape_in_a_write_warns_as_torch(key, value):
                 m.zeros(3, 3)[key(m)] = value(m)
         return str(error.value), len(caught)
     assert run(tinygrad_rnn) == run(require_torch())
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int32", "int64", "uint8", "bool"])
+def test_numbers_written_at_integer_positions_as_torch(dtype):
+    """A hand-written loop's `x[i, j] = number` (a fast path): values cast as torch casts them, views see the
+    write, the version counts it; out-of-range and requires-grad cases keep torch's errors."""
+    def writes(m):
+        x = m.zeros(2, 3, dtype=getattr(m, dtype))
+        row = x[1]
+        for key, value in [((1, 2), 7.9), (0, 3), ((-1, -3), 1), ((0, 1), True), (1, 0.5)]:
+            x[key] = value
+        return x.tolist(), row.tolist(), x._version
+    assert writes(tinygrad_rnn) == writes(require_torch())
+    check_error(lambda m: m.zeros(2, 3).__setitem__((2, 0), 1.0))
+    check_error(lambda m: m.zeros(2, 3).__setitem__((0, 0, 0), 1.0))
+    check_error(lambda m: m.zeros(2, requires_grad=True).__setitem__(0, 1.0))

@@ -1050,6 +1050,10 @@ class TensorMethods:
 
     def __setitem__(self, key: Any, value: Any) -> None:
         value = assignable_number(self, value)  # torch converts a number before it looks at the index
+        if _plain_write(self, key, value):  # x[i, j] = 2.0 in a hand-written loop: numpy's write is all torch does
+            self._data[key] = value
+            self._version += 1
+            return
         if key is False:  # torch writes nothing and checks nothing more (not even a leaf's requires_grad)
             return
         key = _sh.sequence_key(key, stacklevel=3)
@@ -1235,6 +1239,22 @@ def _resize(self: Tensor, sizes: Any) -> Tensor:
 def _is_dtype(value: Any) -> builtins.bool:
     """A `torch.dtype` to torch's parser: a dtype, or Python's float, int or bool (float64, int64, bool)."""
     return isinstance(value, dtypes.dtype) or builtins.any(value is kind for kind in (builtins.float, builtins.int, builtins.bool))
+
+
+def _plain_write(t: Tensor, key: Any, value: Any) -> builtins.bool:
+    """Is `t[key] = value` a number written at integers in range into a plain tensor outside any graph (no view,
+    no inference or float16 tensor, no tangent)? Then numpy's write is torch's, with none of __setitem__'s checks."""
+    if t.__class__ is not Tensor or t._requires_grad or t._base is not None or t._inference or t._fw_grads \
+            or isinstance(value, Tensor) or t._data.dtype.itemsize == 2:  # (float16: numpy warns of an overflow)
+        return False
+    shape = t._data.shape
+    keys = key if type(key) is tuple else (key,)
+    if len(keys) > len(shape):
+        return False
+    for k, n in zip(keys, shape):
+        if type(k) is not builtins.int or not -n <= k < n:
+            return False
+    return True
 
 
 def _to_arguments(args: tuple, kwargs: dict) -> dict:
