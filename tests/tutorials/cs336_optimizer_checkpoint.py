@@ -107,7 +107,7 @@ xb = torch.randint(0, 12, (5, 3))
 yb = torch.randint(0, 12, (5,))
 for step in range(3):
     for model, opt in ((ours_model, ours), (ref_model, ref)):
-        def closure():
+        def closure(model=model, opt=opt):
             opt.zero_grad()
             loss = nn.functional.cross_entropy(model(xb), yb)
             loss.backward()
