@@ -9,7 +9,7 @@ import warnings
 import numpy as np
 import pytest
 from fresh_process import fresh_stderr
-from helpers import check_error, require_torch
+from helpers import check_error, check_parity, require_torch
 
 import tinygrad_rnn
 
@@ -281,12 +281,34 @@ def test_errors_name_types_from_other_modules_as_torch(call):
     check_error(call)
 
 
-@pytest.mark.parametrize("make", MAKERS[:5] + [lambda m, a: m.tensor([a[0]])])
+@pytest.mark.parametrize("make", MAKERS[:3] + [lambda m, a: m.tensor([a[0]])])
 @pytest.mark.parametrize("kind", ["u2", "u4", "u8"])
 def test_an_unsigned_array_wider_than_a_byte_says_we_have_no_such_tensors(make, kind):
     """torch makes uint16/32/64 tensors (with few ops); we have none, and say so rather than list them as supported."""
     with pytest.raises(TypeError, match=f"tinygrad_rnn has no {np.dtype(kind).name} tensors"):
         make(tinygrad_rnn, np.zeros(2, dtype=kind))
+
+
+CONVERTERS = [lambda m, a: m.tensor(a, dtype=m.long), lambda m, a: m.as_tensor(a, dtype=m.float64),
+              lambda m, a: m.tensor(a, dtype=m.uint8), lambda m, a: m.asarray(a, dtype=m.bool),
+              lambda m, a: m.Tensor(a), lambda m, a: m.LongTensor(a), lambda m, a: m.ones(2).new(a),
+              lambda m, a: m.ones(2, dtype=m.int32).new_tensor(a)]
+
+
+@pytest.mark.parametrize("make", CONVERTERS)
+@pytest.mark.parametrize("kind", ["u2", "u4", "u8"])
+def test_an_unsigned_array_wider_than_a_byte_converts_to_a_dtype_we_store_as_torch(make, kind):
+    """A uint16 token file read with np.memmap (CS336's, nanoGPT's train.bin) becomes a tensor through
+    torch.tensor(tokens, dtype=torch.long) or torch.LongTensor(tokens): torch converts it, never storing a
+    uint16 tensor, and so do we (values wrap as in a C cast: 300 is 44 as uint8)."""
+    check_parity(lambda m, a: make(m, a.numpy().astype(kind)), [np.array([1, 300, 7, 0])])
+
+
+@pytest.mark.parametrize("make", CONVERTERS[4:6])
+def test_a_converted_unsigned_array_gets_from_numpys_checks_as_torch(make):
+    """torch.Tensor(a) reads a as from_numpy does: a flipped or big-endian uint16 array is its ValueError."""
+    check_error(make, np.arange(3, dtype="u2")[::-1])
+    check_error(make, np.arange(3, dtype=">u2"))
 
 
 LIKE_INPUTS = {

@@ -189,11 +189,16 @@ def check_strides(array: np.ndarray) -> None:
                          "between byte orders is currently not supported.")
 
 
+def _is_wide_unsigned(array: np.ndarray) -> bool:
+    """A uint16/32/64 array: torch makes a tensor of that dtype, which tinygrad_rnn cannot store."""
+    return array.dtype.kind == "u" and array.dtype.itemsize > 1
+
+
 def _dtype_of(array: np.ndarray) -> dtypes.dtype:
     """The array's dtype (a big-endian float64 is a float64 here: check_strides then refuses its byte order)."""
     if array.dtype.kind == "c":
         raise refuse_complex(f"a numpy array of {array.dtype.name}")
-    if array.dtype.kind == "u" and array.dtype.itemsize > 1:  # torch makes a uint16/32/64 tensor of it
+    if _is_wide_unsigned(array):
         raise TypeError(f"can't convert np.ndarray of type numpy.{array.dtype.name}: tinygrad_rnn has no "
                         f"{array.dtype.name} tensors")
     return dtypes.from_numpy_dtype(array.dtype if array.dtype.isnative else array.dtype.newbyteorder("="))
@@ -231,6 +236,9 @@ def _to_array(data: Any, d: dtypes.dtype | None) -> np.ndarray:
     if isinstance(data, Tensor):
         return data._data.astype(d.np if d else data._data.dtype, copy=True)
     if isinstance(data, np.ndarray):
+        if d is not None and _is_wide_unsigned(data):  # torch converts it to d, never storing it as uint16/32/64
+            check_strides(data)
+            return data.astype(d.np, copy=True)
         own = _dtype_of(data)  # (its TypeError comes first)
         check_strides(data)
         return data.astype(d.np if d else own.np, copy=True)
@@ -293,12 +301,19 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
 
 def from_numpy(ndarray: Any) -> Tensor:
     """A tensor sharing memory with `ndarray`."""
+    return Tensor._make(checked_numpy(ndarray))
+
+
+def checked_numpy(ndarray: Any, converting: bool = False) -> np.ndarray:
+    """`ndarray` after torch's checks of an array it reads as from_numpy does. `converting`: the caller
+    converts it to a dtype of its own (`torch.Tensor(a)`), so a uint16/32/64 array is taken too."""
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type_name(ndarray)})")
     _warn_if_read_only(ndarray)  # torch's order: the warning, the dtype, the strides, the byte order
-    _dtype_of(ndarray)
+    if not (converting and _is_wide_unsigned(ndarray)):
+        _dtype_of(ndarray)
     check_strides(ndarray)
-    return Tensor._make(ndarray)
+    return ndarray
 
 
 def _is_int(a: Any) -> bool:

@@ -115,6 +115,33 @@ def test_sdpa_mask_with_is_causal_is_refused():
         m.tensor(a), m.tensor(a), m.tensor(a), attn_mask=m.ones(2, 2, dtype=m.bool), is_causal=True), q)
 
 
+@pytest.mark.parametrize("call", [
+    lambda m, q: m.nn.functional.scaled_dot_product_attention(q, q, q, attn_mask=m.ones(3, 3), is_causal=True,
+                                                              dropout_p=0.5),
+    lambda m, q: m.nn.functional.scaled_dot_product_attention(q, q, q, attn_mask=m.ones(3, 3, requires_grad=True),
+                                                              is_causal=True),
+    lambda m, q: m.nn.functional.scaled_dot_product_attention(q, q, q[..., :2], attn_mask=m.ones(3, 3), is_causal=True),
+], ids=["dropout", "mask-requires-grad", "value-head-size"])
+def test_sdpa_mask_with_is_causal_is_refused_where_torch_runs_its_math_kernel(call):
+    """Only torch's math kernel refuses a mask with is_causal: dropout, a mask that requires grad, or a value
+    head size other than the query's sends the call there."""
+    check_error(lambda m: call(m, m.ones(1, 2, 3, 4)))
+
+
+@pytest.mark.parametrize("mask", [_bool_mask((4, 6)), np.random.default_rng(4).standard_normal((4, 6)),
+                                  np.random.default_rng(4).standard_normal((2, 1, 4, 6))],
+                         ids=["bool", "float", "float-4d"])
+@pytest.mark.parametrize("shapes", [[(2, 3, 4, 5), (2, 3, 6, 5), (2, 3, 6, 5)]])
+def test_sdpa_mask_with_is_causal_applies_both_in_torchs_cpu_flash_kernel(mask, shapes):
+    """4-d inputs without dropout run torch's CPU flash kernel, which takes attn_mask and is_causal together
+    (a causal LM passing its padding mask too): keys after the query and keys the mask hides are both left out."""
+    def fn(m, q, k, v):
+        attn_mask = m.tensor(mask if mask.dtype == bool else mask.astype(np.float32))
+        out = m.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=attn_mask, is_causal=True)
+        return out, type(out.grad_fn).__name__
+    check_parity(fn, shapes=shapes, dtype=np.float32)
+
+
 # ------------------------------------------------------------------ nn.MultiheadAttention
 def _mha_run(m, module_kwargs, call_kwargs, dtype, shapes, seed=0, train=True):
     """Build the layer after manual_seed, run it on fixed inputs with a random upstream gradient."""

@@ -55,7 +55,8 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
     """softmax(query @ key^T * scale + bias) @ value over the last two dims (..., L, E) x (..., S, E).
 
     `attn_mask` is bool (True = may attend) or float (added to the scores); `is_causal` allows
-    position i to see keys 0..i only. `scale` defaults to 1/sqrt(E). With `enable_gqa`, key and
+    position i to see keys 0..i only. Both at once run only where torch's CPU build runs its flash
+    kernel, which applies both; its math kernel refuses them. `scale` defaults to 1/sqrt(E). With `enable_gqa`, key and
     value may have fewer heads (dim -3) than query; each is shared by a group of query heads.
     Dropout (training-style, always on when dropout_p > 0) is applied to the weights.
     """
@@ -63,9 +64,9 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
         tensor_arg("scaled_dot_product_attention", name, given, position)
     _check_inputs(query, key, value, attn_mask)
     _check_a_kernel_may_run(query, key, value, dropout_p)
-    if is_causal and attn_mask is not None:
-        raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True")
     flash = _cpu_flash_kernel_takes(query, key, value, attn_mask, dropout_p, enable_gqa)
+    if is_causal and attn_mask is not None and not flash:  # torch's flash kernel applies both; its math kernel refuses
+        raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True")
     inputs = (query, key, value)
     if enable_gqa:
         key, value = _share_heads(query, key), _share_heads(query, value)
@@ -75,7 +76,7 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
     if is_causal:
         allowed = creation.ones(length, source, dtype=dtypes.bool).tril()
         scores = scores.masked_fill(allowed.logical_not(), float("-inf"))
-    elif attn_mask is not None:
+    if attn_mask is not None:
         if attn_mask.dtype == dtypes.bool:
             scores = scores.masked_fill(attn_mask.logical_not(), float("-inf"))
         else:

@@ -20,7 +20,7 @@ from ..argcheck import invalid_combination, type_name
 from ..core import dtypes
 from ..core.size import Size
 from ..core.tensor import Tensor
-from ..creation import _is_int, _is_sequence, _to_array, from_numpy
+from ..creation import _is_int, _is_sequence, _to_array, checked_numpy
 from ..device import check_device_name
 from .storage import TypedStorage, UntypedStorage
 
@@ -31,7 +31,7 @@ def legacy_new(cls: type, d: dtypes.dtype, args: tuple, kwargs: dict, typed: boo
     args, kwargs = keyword_form(args, kwargs)
     device = check_legacy_arguments(args, kwargs)
     if len(args) == 1 and isinstance(args[0], np.ndarray):
-        a = from_numpy(args[0])._data  # torch reads the array as from_numpy does: its checks, its warning
+        a = checked_numpy(args[0], converting=True)  # torch reads it as from_numpy does: its checks, its warning
         if a.dtype == d.np:
             return _wrap(cls, a)  # same dtype: share memory, as torch does
         return _wrap(cls, a.astype(d.np))
