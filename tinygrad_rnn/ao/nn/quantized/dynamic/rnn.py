@@ -1,0 +1,138 @@
+"""`torch.ao.nn.quantized.dynamic.LSTM` (prints as DynamicQuantizedLSTM): an LSTM whose weights are stored as
+qint8 and whose inputs and hidden states are quantized at each call. Inference only (no dropout, no
+gradient); the math is in lstm_math.py."""
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+from .....core import dtypes
+from .....core.tensor import Tensor
+from .....creation import from_numpy
+from .....nn.containers import ModuleList
+from .....nn.module import Module
+from .....nn.utils.rnn import PackedSequence
+from ....qdtypes import qint8
+from .linear import quantize_weight
+from .lstm_math import quantized_lstm
+
+
+class PackedParameter(Module):
+    """One layer and direction's packed weights (torch: a ScriptObject under the state_dict key `param`)."""
+
+    def __init__(self, param: Any) -> None:
+        super().__init__()
+        self.param = param
+
+    def _save_to_state_dict(self, destination: dict, prefix: str, keep_vars: bool) -> None:
+        destination[prefix + "param"] = self.param
+
+
+class CellParams:
+    """(w_ih, b_ih, w_hh, b_hh): quantized weights (QuantizedTensor) and float biases (numpy)."""
+
+    def __init__(self, w_ih: Any, b_ih: np.ndarray, w_hh: Any, b_hh: np.ndarray) -> None:
+        self.values = (w_ih, b_ih, w_hh, b_hh)
+
+
+def _cell_params(mod: Module, suffix: str) -> CellParams:
+    """One layer and direction of the float LSTM mod (suffix `_l0`, `_l1_reverse`, ...), quantized."""
+    def get(name: str) -> Tensor:
+        return getattr(mod, name + suffix)
+
+    return CellParams(quantize_weight(get("weight_ih")), get("bias_ih").detach().numpy().copy(),
+                      quantize_weight(get("weight_hh")), get("bias_hh").detach().numpy().copy())
+
+
+class LSTM(Module):
+    """A dynamically quantized LSTM; build one with `LSTM.from_float(nn.LSTM)` or quantize_dynamic."""
+
+    _FLOAT_MODULE = "LSTM"
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
+                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
+                 dtype: Any = qint8) -> None:
+        super().__init__()
+        if dtype is not qint8:
+            raise NotImplementedError(f"DynamicQuantizedLSTM: dtype={dtype} is not supported by tinygrad_rnn "
+                                      "(only torch.qint8)")
+        if not isinstance(dropout, numbers.Number) or not 0 <= dropout <= 1 or isinstance(dropout, bool):
+            raise ValueError("dropout should be a number in range [0, 1] representing the probability of an "
+                             "element being zeroed")
+        self.mode, self.input_size, self.hidden_size, self.num_layers = "LSTM", input_size, hidden_size, num_layers
+        self.bias, self.batch_first, self.dropout = bias, batch_first, float(dropout)
+        self.bidirectional, self.dtype, self.version = bidirectional, dtype, 2
+        self.training = False
+        self._all_weight_values = ModuleList()
+
+    @classmethod
+    def from_float(cls, mod: Module, use_precomputed_fake_quant: bool = False) -> LSTM:
+        if not mod.bias:
+            raise AssertionError("mod.bias must be True")
+        if mod.proj_size:
+            raise NotImplementedError("DynamicQuantizedLSTM: proj_size is not supported by tinygrad_rnn")
+        qlstm = cls(mod.input_size, mod.hidden_size, mod.num_layers, mod.bias, mod.batch_first, mod.dropout,
+                    mod.bidirectional)
+        for layer in range(mod.num_layers):
+            for suffix in ("", "_reverse") if mod.bidirectional else ("",):
+                qlstm._all_weight_values.append(PackedParameter(_cell_params(mod, f"_l{layer}{suffix}")))
+        return qlstm
+
+    def _get_name(self) -> str:
+        return "DynamicQuantizedLSTM"
+
+    def extra_repr(self) -> str:
+        s = f"{self.input_size}, {self.hidden_size}"
+        if self.num_layers != 1:
+            s += f", num_layers={self.num_layers}"
+        if self.bias is not True:
+            s += f", bias={self.bias}"
+        if self.batch_first is not False:
+            s += f", batch_first={self.batch_first}"
+        if self.dropout != 0:
+            s += f", dropout={self.dropout}"
+        if self.bidirectional is not False:
+            s += f", bidirectional={self.bidirectional}"
+        return s
+
+    def __repr__(self) -> str:
+        return f"{self._get_name()}({self.extra_repr()})"  # torch hides the packed weights' ModuleList
+
+    def forward(self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, tuple[Tensor, Tensor]]:
+        if isinstance(input, PackedSequence):
+            raise NotImplementedError("DynamicQuantizedLSTM: a PackedSequence input is not supported by tinygrad_rnn")
+        if self.training and self.dropout > 0:
+            raise NotImplementedError("DynamicQuantizedLSTM: dropout in training mode is not supported by "
+                                      "tinygrad_rnn")
+        self._check_input(input)
+        directions = 2 if self.bidirectional else 1
+        batch = input.size(0) if self.batch_first else input.size(1)
+        expected = (self.num_layers * directions, batch, self.hidden_size)
+        if hx is None:
+            zeros = np.zeros(expected, np.float32)
+            h0, c0 = zeros, zeros
+        else:
+            for k, msg in enumerate(("Expected hidden[0] size {}, got {}", "Expected hidden[1] size {}, got {}")):
+                if tuple(hx[k].size()) != expected:
+                    raise RuntimeError(msg.format(expected, list(hx[k].size())))
+            h0, c0 = (t.detach().numpy().astype(np.float32) for t in hx)
+        seq = input.detach().numpy()
+        if self.batch_first:
+            seq = seq.transpose(1, 0, 2)
+        cells = [m.param.values for m in self._all_weight_values]
+        out, h, c = quantized_lstm(np.ascontiguousarray(seq), h0, c0, cells, self.num_layers, directions)
+        if self.batch_first:
+            out = out.transpose(1, 0, 2)
+        return from_numpy(np.ascontiguousarray(out)), (from_numpy(h), from_numpy(c))
+
+    def _check_input(self, input: Tensor) -> None:
+        if input.dim() != 3:
+            raise RuntimeError(f"input must have 3 dimensions, got {input.dim()}")
+        if self.input_size != input.size(-1):
+            raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected {self.input_size}, "
+                               f"got {input.size(-1)}")
+        if input.dtype != dtypes.float32:
+            raise NotImplementedError(f"DynamicQuantizedLSTM: an input of dtype {input.dtype} is not supported by "
+                                      "tinygrad_rnn (only torch.float32)")
