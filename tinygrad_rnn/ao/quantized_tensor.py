@@ -87,6 +87,10 @@ def quantize_per_tensor(input: Tensor, scale: float, zero_point: int, dtype: Any
     if input.dtype != dtypes.float32:
         raise NotImplementedError(f"quantize_per_tensor: an input of dtype {input.dtype} is not supported by "
                                   "tinygrad_rnn (only torch.float32)")
-    warn_once("quantize_per_tensor", _DEPRECATED, stacklevel=2)
-    ints = quantize_values(input.detach().numpy(), scale, zero_point, dtype)
-    return QuantizedTensor(ints, scale, zero_point, dtype)
+    return quantize_array(input.detach().numpy(), scale, zero_point, dtype)
+
+
+def quantize_array(values: np.ndarray, scale: float, zero_point: int, dtype: qdtypes.QuantizedDtype) -> QuantizedTensor:
+    """float32 values quantized; warns, once per process, as torch's every quantized tensor creation does."""
+    warn_once("quantize_per_tensor", _DEPRECATED, stacklevel=3)
+    return QuantizedTensor(quantize_values(values, scale, zero_point, dtype), scale, zero_point, dtype)

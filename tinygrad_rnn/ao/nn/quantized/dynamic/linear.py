@@ -13,15 +13,15 @@ from .....nn.module import Module
 from .....nn.parameter import Parameter
 from ....linear_dynamic import linear_dynamic
 from ....qdtypes import qint8
-from ....quantize_rules import quantize_values, symmetric_weight_scale
-from ....quantized_tensor import QuantizedTensor
+from ....quantize_rules import symmetric_weight_scale
+from ....quantized_tensor import QuantizedTensor, quantize_array
 
 
 def quantize_weight(weight: Tensor) -> QuantizedTensor:
     """The default dynamic qconfig's weight: qint8, per-tensor symmetric scale, zero point 0."""
     w = weight.detach().numpy().astype("float32")
     scale = symmetric_weight_scale(w)
-    return QuantizedTensor(quantize_values(w, scale, 0, qint8), scale, 0, qint8)
+    return quantize_array(w, scale, 0, qint8)
 
 
 class Linear(Module):
