@@ -167,3 +167,30 @@ def test_what_is_not_built_raises_not_implemented():
         _quiet(tinygrad_rnn.quantization.quantize_dynamic, nn.Sequential(nn.Linear(2, 2)), dtype=tinygrad_rnn.float16)
     with pytest.raises(NotImplementedError, match="GRU"):
         _quiet(tinygrad_rnn.quantization.quantize_dynamic, nn.Sequential(nn.GRU(2, 2)), {nn.GRU})
+
+
+def test_saved_quantized_state_dict_loads_in_torch_with_torch_outputs():
+    """torch.save writes the quantized weights as torch does (_rebuild_qtensor, ScriptObject states)."""
+    import io
+    torch = require_torch()
+    rng = np.random.default_rng(6)
+    arrays = None
+    files = {}
+    for fw in (tinygrad_rnn, torch):
+        m = fw.nn.Sequential(fw.nn.LSTM(3, 4, bidirectional=True), fw.nn.Linear(8, 2))
+        arrays = arrays or [rng.uniform(-1, 1, tuple(p.shape)).astype(np.float32) for p in m.parameters()]
+        with fw.no_grad():
+            for p, a in zip(m.parameters(), arrays):
+                p.copy_(fw.tensor(a))
+        q = _quiet(fw.quantization.quantize_dynamic, m, {fw.nn.LSTM, fw.nn.Linear}, dtype=fw.qint8)
+        files[fw] = io.BytesIO()
+        fw.save(q.state_dict(), files[fw])
+        files[fw].seek(0)
+    x = torch.tensor(rng.standard_normal((5, 2, 3)).astype(np.float32))
+    outputs = []
+    for fw in (tinygrad_rnn, torch):
+        loaded = _quiet(torch.quantization.quantize_dynamic, torch.nn.Sequential(torch.nn.LSTM(3, 4, bidirectional=True),
+                        torch.nn.Linear(8, 2)), {torch.nn.LSTM, torch.nn.Linear}, dtype=torch.qint8)
+        loaded.load_state_dict(torch.load(files[fw], weights_only=False))
+        outputs.append(loaded[1](loaded[0](x)[0]).numpy())
+    np.testing.assert_array_equal(outputs[0], outputs[1])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import dtypes
+from ..serialization.torch_pickle import Global
 
 
 class QuantizedDtype(dtypes.dtype):
@@ -42,6 +43,9 @@ class qscheme:
 
     def __reduce__(self) -> str:
         return self.name
+
+    def __torch_pickle__(self) -> Global:
+        return Global("torch", self.name)
 
 
 per_tensor_affine = qscheme("per_tensor_affine")

@@ -7,6 +7,7 @@ It is a small stand-alone object, not a `Tensor`: it has torch's quantized tenso
 """
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any
 
 import numpy as np
@@ -16,6 +17,7 @@ from ..core.size import Size
 from ..core.tensor import Tensor
 from ..core.warn_once import warn_once
 from ..creation import from_numpy
+from ..serialization.torch_pickle import Call, Global, StoredArray
 from ..surface.print_options import PRINT_OPTS
 from ..surface.printing import _add_suffixes, _format, _formatter
 from . import qdtypes
@@ -68,6 +70,14 @@ class QuantizedTensor:
 
     def qscheme(self) -> qdtypes.qscheme:
         return qdtypes.per_tensor_affine
+
+    def __torch_pickle__(self) -> Call:
+        """As torch saves a per-tensor quantized tensor: its integers as a QInt8Storage (...) and its qparams."""
+        strides = tuple(s // self._ints.itemsize for s in np.ascontiguousarray(self._ints).strides)
+        qparams = (self.qscheme(), self._scale, self._zero_point)
+        return Call(Global("torch._utils", "_rebuild_qtensor"),
+                    (StoredArray(self._ints, self.dtype), 0, tuple(self._ints.shape), strides, qparams, False,
+                     OrderedDict()))
 
     def __repr__(self) -> str:
         data = self._float_values()

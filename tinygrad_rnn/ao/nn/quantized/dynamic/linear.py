@@ -24,6 +24,26 @@ def quantize_weight(weight: Tensor) -> QuantizedTensor:
     return quantize_array(w, scale, 0, qint8)
 
 
+class LinearPackedParams(Module):
+    """torch's LinearPackedParams: the quantized weight and the float bias, saved as `dtype` and
+    `_packed_params` (a tuple) under the Linear's `_packed_params.` prefix."""
+
+    _version = 3
+
+    def __init__(self, weight: QuantizedTensor, bias: Parameter | None) -> None:
+        super().__init__()
+        self.dtype = weight.dtype
+        self.set_weight_bias(weight, bias)
+
+    def set_weight_bias(self, weight: QuantizedTensor, bias: Parameter | None) -> None:
+        self.weight = weight
+        object.__setattr__(self, "bias", bias)  # packed with the weight in torch: no registered parameter
+
+    def _save_to_state_dict(self, destination: dict, prefix: str, keep_vars: bool) -> None:
+        destination[prefix + "dtype"] = self.dtype
+        destination[prefix + "_packed_params"] = (self.weight, self.bias)
+
+
 class Linear(Module):
     """A dynamically quantized Linear; build one with `Linear.from_float(nn.Linear)` or quantize_dynamic."""
 
@@ -36,42 +56,42 @@ class Linear(Module):
                                       "(only torch.qint8)")
         self.in_features, self.out_features = in_features, out_features
         self.scale, self.zero_point = 1.0, 0  # torch's (unused by the dynamic forward)
-        self._qweight = QuantizedTensor(np.zeros((out_features, in_features), "int8"), 1.0, 0, qint8)
-        self._set_bias(Parameter(from_numpy(np.zeros(out_features, "float32"))) if bias_ else None)
+        weight = QuantizedTensor(np.zeros((out_features, in_features), "int8"), 1.0, 0, qint8)
+        bias = Parameter(from_numpy(np.zeros(out_features, "float32"))) if bias_ else None
+        self._packed_params = LinearPackedParams(weight, bias)
         self.version = 4
 
     @classmethod
     def from_float(cls, mod: Module, use_precomputed_fake_quant: bool = False) -> Linear:
         qlinear = cls(mod.in_features, mod.out_features, mod.bias is not None)
-        qlinear._qweight = quantize_weight(mod.weight)
-        qlinear._set_bias(None if mod.bias is None else Parameter(mod.bias.detach().clone()))
+        bias = None if mod.bias is None else Parameter(mod.bias.detach().clone())
+        qlinear._packed_params.set_weight_bias(quantize_weight(mod.weight), bias)
         return qlinear
 
-    def _set_bias(self, bias: Parameter | None) -> None:
-        object.__setattr__(self, "_bias", bias)  # packed with the weight in torch: no registered parameter
-
     def weight(self) -> QuantizedTensor:
-        return self._qweight
+        return self._packed_params.weight
 
     def bias(self) -> Tensor | None:
-        return self._bias
+        return self._packed_params.bias
 
     def forward(self, x: Tensor) -> Tensor:
         if x.dtype != dtypes.float32:
             raise RuntimeError(f"expected scalar type Float but found {x.dtype._legacy}")
-        bias = None if self._bias is None else self._bias.detach().numpy()
-        return from_numpy(linear_dynamic(x.detach().numpy(), self._qweight, bias))
+        bias = None if self.bias() is None else self.bias().detach().numpy()
+        return from_numpy(linear_dynamic(x.detach().numpy(), self.weight(), bias))
 
     def _get_name(self) -> str:
         return "DynamicQuantizedLinear"
 
     def extra_repr(self) -> str:
-        return (f"in_features={self.in_features}, out_features={self.out_features}, dtype={self._qweight.dtype}, "
-                f"qscheme={self._qweight.qscheme()}")
+        weight = self.weight()
+        return (f"in_features={self.in_features}, out_features={self.out_features}, dtype={weight.dtype}, "
+                f"qscheme={weight.qscheme()}")
+
+    def __repr__(self) -> str:
+        return f"{self._get_name()}({self.extra_repr()})"  # torch hides the packed params child
 
     def _save_to_state_dict(self, destination: dict, prefix: str, keep_vars: bool) -> None:
-        # torch's keys: its own scale and zero point, then its LinearPackedParams child's dtype and (weight, bias)
+        # torch's: the scale and zero point of the output (unused here), then the child's dtype and weights
         destination[prefix + "scale"] = tensor(self.scale)
         destination[prefix + "zero_point"] = tensor(self.zero_point)
-        destination[prefix + "_packed_params.dtype"] = self._qweight.dtype
-        destination[prefix + "_packed_params._packed_params"] = (self._qweight, self._bias)

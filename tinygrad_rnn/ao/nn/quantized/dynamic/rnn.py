@@ -13,7 +13,9 @@ from .....core.tensor import Tensor
 from .....creation import from_numpy
 from .....nn.containers import ModuleList
 from .....nn.module import Module
+from .....nn.parameter import Parameter
 from .....nn.utils.rnn import PackedSequence
+from .....serialization.torch_pickle import Global, NewObject
 from ....qdtypes import qint8
 from .linear import quantize_weight
 from .lstm_math import quantized_lstm
@@ -30,11 +32,34 @@ class PackedParameter(Module):
         destination[prefix + "param"] = self.param
 
 
-class CellParams:
-    """(w_ih, b_ih, w_hh, b_hh): quantized weights (QuantizedTensor) and float biases (numpy)."""
+class PackedLinearWeight:
+    """A quantized weight and its float bias, as torch's LinearPackedParamsBase (a ScriptObject)."""
 
-    def __init__(self, w_ih: Any, b_ih: np.ndarray, w_hh: Any, b_hh: np.ndarray) -> None:
-        self.values = (w_ih, b_ih, w_hh, b_hh)
+    def __init__(self, weight: Any, bias: Tensor) -> None:
+        self.weight, self.bias = weight, bias
+
+    def __torch_pickle__(self) -> NewObject:
+        return NewObject(Global("torch", "ScriptObject"),
+                         ((self.weight, self.bias), "__torch__.torch.classes.quantized.LinearPackedParamsBase"))
+
+
+class CellParams:
+    """One layer and direction's packed input and hidden weights, as torch's CellParamsBase (a ScriptObject)."""
+
+    def __init__(self, packed_ih: PackedLinearWeight, packed_hh: PackedLinearWeight) -> None:
+        self.packed_ih, self.packed_hh = packed_ih, packed_hh
+
+    @property
+    def values(self) -> tuple:
+        """(w_ih, b_ih, w_hh, b_hh) for lstm_math: quantized weights, numpy float biases."""
+        ih, hh = self.packed_ih, self.packed_hh
+        return ih.weight, ih.bias.detach().numpy(), hh.weight, hh.bias.detach().numpy()
+
+    def __torch_pickle__(self) -> NewObject:
+        # torch's state: the kind, the biases, no doubles, reduce_range=1 among the longs, the packed weights
+        state = ("quantized_dynamic", [self.packed_ih.bias, self.packed_hh.bias], [], [1],
+                 [self.packed_ih, self.packed_hh])
+        return NewObject(Global("torch", "ScriptObject"), (state, "__torch__.torch.classes.rnn.CellParamsBase"))
 
 
 def _cell_params(mod: Module, suffix: str) -> CellParams:
@@ -42,14 +67,16 @@ def _cell_params(mod: Module, suffix: str) -> CellParams:
     def get(name: str) -> Tensor:
         return getattr(mod, name + suffix)
 
-    return CellParams(quantize_weight(get("weight_ih")), get("bias_ih").detach().numpy().copy(),
-                      quantize_weight(get("weight_hh")), get("bias_hh").detach().numpy().copy())
+    def packed(kind: str) -> PackedLinearWeight:
+        return PackedLinearWeight(quantize_weight(get(f"weight_{kind}")), Parameter(get(f"bias_{kind}").detach().clone()))
+
+    return CellParams(packed("ih"), packed("hh"))
 
 
 class LSTM(Module):
     """A dynamically quantized LSTM; build one with `LSTM.from_float(nn.LSTM)` or quantize_dynamic."""
 
-    _FLOAT_MODULE = "LSTM"
+    _version = 2  # torch's, in the state_dict's metadata
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
                  batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
