@@ -194,3 +194,22 @@ def test_saved_quantized_state_dict_loads_in_torch_with_torch_outputs():
         loaded.load_state_dict(torch.load(files[fw], weights_only=False))
         outputs.append(loaded[1](loaded[0](x)[0]).numpy())
     np.testing.assert_array_equal(outputs[0], outputs[1])
+
+
+@pytest.mark.parametrize("module", ["Linear", "LSTM"])
+def test_backward_warns_and_gives_no_gradient_as_torch(module):
+    """torch's quantized ops have no autograd kernel: the output requires grad under a WarnNotImplemented
+    node, and backward warns, naming the op, and leaves x.grad None."""
+    torch = require_torch()
+    seen = []
+    for fw in (tinygrad_rnn, torch):
+        layer = fw.nn.Linear(3, 2) if module == "Linear" else fw.nn.LSTM(3, 2)
+        q = _quiet(fw.quantization.quantize_dynamic, fw.nn.Sequential(layer), {type(layer)})[0]
+        x = fw.ones(1, 2, 3, requires_grad=True)
+        out = q(x)
+        out = out[0] if isinstance(out, tuple) else out
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            out.sum().backward()
+        seen.append((out.requires_grad, out.grad_fn.name(), x.grad, [str(w.message) for w in caught]))
+    assert seen[0] == seen[1]

@@ -12,6 +12,7 @@ from .....creation import from_numpy, tensor
 from .....nn.module import Module
 from .....nn.parameter import Parameter
 from ....linear_dynamic import linear_dynamic
+from ....no_autograd import without_autograd
 from ....qdtypes import qint8
 from ....quantize_rules import symmetric_weight_scale
 from ....quantized_tensor import QuantizedTensor, quantize_array
@@ -78,7 +79,8 @@ class Linear(Module):
         if x.dtype != dtypes.float32:
             raise RuntimeError(f"expected scalar type Float but found {x.dtype._legacy}")
         bias = None if self.bias() is None else self.bias().detach().numpy()
-        return from_numpy(linear_dynamic(x.detach().numpy(), self.weight(), bias))
+        return without_autograd("quantized::linear_dynamic",
+                                lambda: from_numpy(linear_dynamic(x.detach().numpy(), self.weight(), bias)), x)
 
     def _get_name(self) -> str:
         return "DynamicQuantizedLinear"

@@ -16,6 +16,7 @@ from .....nn.module import Module
 from .....nn.parameter import Parameter
 from .....nn.utils.rnn import PackedSequence
 from .....serialization.torch_pickle import Global, NewObject
+from ....no_autograd import without_autograd
 from ....qdtypes import qint8
 from .linear import quantize_weight
 from .lstm_math import quantized_lstm
@@ -128,6 +129,10 @@ class LSTM(Module):
         return f"{self._get_name()}({self.extra_repr()})"  # torch hides the packed weights' ModuleList
 
     def forward(self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, tuple[Tensor, Tensor]]:
+        output, h, c = self._forward(input, hx)
+        return output, (h, c)
+
+    def _forward(self, input: Tensor, hx: tuple[Tensor, Tensor] | None) -> tuple:
         if isinstance(input, PackedSequence):
             raise NotImplementedError("DynamicQuantizedLSTM: a PackedSequence input is not supported by tinygrad_rnn")
         if self.training and self.dropout > 0:
@@ -145,6 +150,10 @@ class LSTM(Module):
                 if tuple(hx[k].size()) != expected:
                     raise RuntimeError(msg.format(expected, list(hx[k].size())))
             h0, c0 = (t.detach().numpy().astype(np.float32) for t in hx)
+        hidden = () if hx is None else tuple(hx)
+        return without_autograd("aten::quantized_lstm", lambda: self._run(input, h0, c0, directions), input, *hidden)
+
+    def _run(self, input: Tensor, h0: np.ndarray, c0: np.ndarray, directions: int) -> tuple:
         seq = input.detach().numpy()
         if self.batch_first:
             seq = seq.transpose(1, 0, 2)
@@ -152,7 +161,7 @@ class LSTM(Module):
         out, h, c = quantized_lstm(np.ascontiguousarray(seq), h0, c0, cells, self.num_layers, directions)
         if self.batch_first:
             out = out.transpose(1, 0, 2)
-        return from_numpy(np.ascontiguousarray(out)), (from_numpy(h), from_numpy(c))
+        return from_numpy(np.ascontiguousarray(out)), from_numpy(h), from_numpy(c)
 
     def _check_input(self, input: Tensor) -> None:
         if input.dim() != 3:
