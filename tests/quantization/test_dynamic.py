@@ -10,6 +10,15 @@ import tinygrad_rnn
 from tests.helpers import check_error, require_torch
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _use_up_the_once_per_process_warning():
+    """Quantizing warns once per process in torch (TORCH_WARN_ONCE) as here. Some tests below quantize with one
+    framework only: use up both warnings first, so that a tutorial run later in this process sees the same."""
+    torch = require_torch()
+    for fw in (tinygrad_rnn, torch):
+        _quiet(fw.quantize_per_tensor, fw.ones(1), 1.0, 0, fw.qint8)
+
+
 def _quiet(fn, *args, **kwargs):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -213,3 +222,17 @@ def test_backward_warns_and_gives_no_gradient_as_torch(module):
             out.sum().backward()
         seen.append((out.requires_grad, out.grad_fn.name(), x.grad, [str(w.message) for w in caught]))
     assert seen[0] == seen[1]
+
+
+@pytest.mark.parametrize("dtype, scale, zero_point", [("qint8", 0.1, 3), ("quint8", 0.05, 128), ("qint32", 0.1, -7),
+                                                      ("qint8", 1.0, 0)])
+def test_quantize_per_tensor_matches_torch(dtype, scale, zero_point):
+    """Ties (x/scale = k + 0.5) round half to even after the zero point is added; values past the range clamp."""
+    torch = require_torch()
+    x = np.array([[-1.0, 0.0, 0.25, 0.35, 0.5, 1.5, 2.5], [1.234, -2.5, 12.7, -13.0, 300.0, -300.0, 0.05]], np.float32)
+    shown = []
+    for fw in (tinygrad_rnn, torch):
+        q = _quiet(fw.quantize_per_tensor, fw.tensor(x), scale, zero_point, getattr(fw, dtype))
+        shown.append((repr(q), repr(q.int_repr()), repr(q.dequantize()), q.q_scale(), q.q_zero_point(),
+                      repr(q.qscheme()), repr(q.dtype), tuple(q.shape)))
+    assert shown[0] == shown[1]
