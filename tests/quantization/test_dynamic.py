@@ -104,21 +104,24 @@ def test_lstm_language_model_matches_torch():
             assert a == b
 
 
-@pytest.mark.parametrize("kwargs", [dict(batch_first=True), dict(bidirectional=True, num_layers=2)])
-def test_lstm_options_match_torch(kwargs):
+@pytest.mark.parametrize("kind, kwargs", [("LSTM", dict(batch_first=True)),
+                                          ("LSTM", dict(bidirectional=True, num_layers=2)),
+                                          ("GRU", dict(num_layers=2)), ("GRU", dict(bidirectional=True))])
+def test_lstm_and_gru_options_match_torch(kind, kwargs):
     torch = require_torch()
     x = np.random.default_rng(4).standard_normal((3, 5, 6)).astype(np.float32)
     results = []
     for fw in (tinygrad_rnn, torch):
         fw.manual_seed(0)
-        lstm = fw.nn.LSTM(6, 4, **kwargs)
+        lstm = getattr(fw.nn, kind)(6, 4, **kwargs)
         rng = np.random.default_rng(5)
         with fw.no_grad():
             for p in lstm.parameters():
                 p.copy_(fw.tensor(rng.uniform(-0.5, 0.5, tuple(p.shape)).astype(np.float32)))
-        q = _quiet(fw.quantization.quantize_dynamic, fw.nn.Sequential(lstm), {fw.nn.LSTM}, dtype=fw.qint8)[0]
-        out, (h, c) = q(fw.tensor(x))
-        results.append([t.numpy() for t in (out, h, c)] + [repr(q)])
+        q = _quiet(fw.quantization.quantize_dynamic, fw.nn.Sequential(lstm), {type(lstm)}, dtype=fw.qint8)[0]
+        out, state = q(fw.tensor(x))
+        states = state if kind == "LSTM" else (state,)
+        results.append([t.numpy() for t in (out, *states)] + [repr(q), list(q.state_dict())])
     for a, b in zip(*results):
         if isinstance(a, np.ndarray):
             np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5)
@@ -168,14 +171,18 @@ def test_errors_match_torch():
                                   {fw.nn.LSTM})[0](fw.ones(4, 2)))
     check_error(lambda fw: _quiet(fw.quantization.quantize_dynamic, fw.nn.Sequential(fw.nn.LSTM(2, 3)),
                                   {fw.nn.LSTM})[0](fw.ones(4, 1, 2), (fw.zeros(1, 2, 3), fw.zeros(1, 1, 3))))
+    check_error(lambda fw: _quiet(fw.quantization.quantize_dynamic, fw.nn.Sequential(fw.nn.GRU(2, 3)),
+                                  {fw.nn.GRU})[0](fw.ones(4, 1, 2), fw.zeros(1, 2, 3)))
+    check_error(lambda fw: _quiet(fw.quantization.quantize_dynamic, fw.nn.Sequential(fw.nn.LSTM(2, 3)),
+                                  {fw.nn.LSTM})[0](fw.ones(4, 1, 5)))
 
 
 def test_what_is_not_built_raises_not_implemented():
     nn = tinygrad_rnn.nn
     with pytest.raises(NotImplementedError, match="float16"):
         _quiet(tinygrad_rnn.quantization.quantize_dynamic, nn.Sequential(nn.Linear(2, 2)), dtype=tinygrad_rnn.float16)
-    with pytest.raises(NotImplementedError, match="GRU"):
-        _quiet(tinygrad_rnn.quantization.quantize_dynamic, nn.Sequential(nn.GRU(2, 2)), {nn.GRU})
+    with pytest.raises(NotImplementedError, match="GRUCell"):
+        _quiet(tinygrad_rnn.quantization.quantize_dynamic, nn.Sequential(nn.GRUCell(2, 2)), {nn.GRUCell})
 
 
 def test_saved_quantized_state_dict_loads_in_torch_with_torch_outputs():
@@ -205,14 +212,14 @@ def test_saved_quantized_state_dict_loads_in_torch_with_torch_outputs():
     np.testing.assert_array_equal(outputs[0], outputs[1])
 
 
-@pytest.mark.parametrize("module", ["Linear", "LSTM"])
+@pytest.mark.parametrize("module", ["Linear", "LSTM", "GRU"])
 def test_backward_warns_and_gives_no_gradient_as_torch(module):
     """torch's quantized ops have no autograd kernel: the output requires grad under a WarnNotImplemented
     node, and backward warns, naming the op, and leaves x.grad None."""
     torch = require_torch()
     seen = []
     for fw in (tinygrad_rnn, torch):
-        layer = fw.nn.Linear(3, 2) if module == "Linear" else fw.nn.LSTM(3, 2)
+        layer = getattr(fw.nn, module)(3, 2)
         q = _quiet(fw.quantization.quantize_dynamic, fw.nn.Sequential(layer), {type(layer)})[0]
         x = fw.ones(1, 2, 3, requires_grad=True)
         out = q(x)

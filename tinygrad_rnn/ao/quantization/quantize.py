@@ -1,5 +1,5 @@
 """`quantize_dynamic(model, qconfig_spec=None, dtype=torch.qint8, mapping=None, inplace=False)`: swap each
-nn.Linear and nn.LSTM that qconfig_spec names (by type or by submodule name, inherited by the submodules of a
+nn.Linear, nn.LSTM and nn.GRU that qconfig_spec names (by type or by submodule name, inherited by the submodules of a
 named module) for its dynamically quantized version. Other dtypes and module types raise NotImplementedError."""
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 from ... import nn
 from ..nn.quantized.dynamic.linear import Linear as DynamicLinear
+from ..nn.quantized.dynamic.rnn import GRU as DynamicGRU
 from ..nn.quantized.dynamic.rnn import LSTM as DynamicLSTM
 from ..qdtypes import qint8
 from .qconfig import default_dynamic_qconfig
@@ -24,8 +25,8 @@ DEPRECATION_WARNING = (
     "quantization/pt2e) \n"
     "see https://github.com/pytorch/ao/issues/2259 for more details")
 
-SWAPS = {nn.Linear: DynamicLinear, nn.LSTM: DynamicLSTM}
-NOT_BUILT = (nn.GRU, nn.LSTMCell, nn.RNNCell, nn.GRUCell, nn.Embedding, nn.EmbeddingBag)
+SWAPS = {nn.Linear: DynamicLinear, nn.LSTM: DynamicLSTM, nn.GRU: DynamicGRU}
+NOT_BUILT = (nn.LSTMCell, nn.RNNCell, nn.GRUCell, nn.Embedding, nn.EmbeddingBag)
 
 
 def quantize_dynamic(model: nn.Module, qconfig_spec: Any = None, dtype: Any = qint8, mapping: Any = None,
@@ -54,7 +55,7 @@ def _qconfig_by_key(qconfig_spec: Any, dtype: Any) -> dict:
                              "please")
         raise RuntimeError("Unknown dtype specified for quantize_dynamic: ", str(dtype))
     if qconfig_spec is None:
-        return dict.fromkeys((*SWAPS, nn.GRU, nn.LSTMCell, nn.RNNCell, nn.GRUCell), default_dynamic_qconfig)
+        return dict.fromkeys((*SWAPS, nn.LSTMCell, nn.RNNCell, nn.GRUCell), default_dynamic_qconfig)
     if isinstance(qconfig_spec, set):
         return dict.fromkeys(qconfig_spec, default_dynamic_qconfig)
     for qconfig in qconfig_spec.values():
@@ -76,6 +77,6 @@ def _swap_children(module: nn.Module, prefix: str, spec: dict, inherited: Any) -
             module._modules[name] = SWAPS[type(child)].from_float(child)
         elif qconfig is not None and type(child) in NOT_BUILT:
             raise NotImplementedError(f"quantize_dynamic: nn.{type(child).__name__} is not supported by "
-                                      "tinygrad_rnn (only nn.Linear and nn.LSTM)")
+                                      "tinygrad_rnn (only nn.Linear, nn.LSTM and nn.GRU)")
         else:
             _swap_children(child, full_name + ".", spec, qconfig)
