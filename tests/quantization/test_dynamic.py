@@ -137,6 +137,8 @@ def test_reprs_and_state_dict_match_torch():
     assert list(ours.state_dict()) == list(theirs.state_dict())
     assert ours.state_dict()["_packed_params.dtype"] is tinygrad_rnn.qint8
     assert repr(ours.bias()) == repr(theirs.bias())
+    assert repr(ours._packed_params) == repr(theirs._packed_params)
+    assert [name for name, _ in ours.named_modules()] == [name for name, _ in theirs.named_modules()]
     assert list(ours.parameters()) == [] == list(theirs.parameters())
     assert isinstance(torch, object)
 

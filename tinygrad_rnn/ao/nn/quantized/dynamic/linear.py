@@ -40,6 +40,9 @@ class LinearPackedParams(Module):
         self.weight = weight
         object.__setattr__(self, "bias", bias)  # packed with the weight in torch: no registered parameter
 
+    def __repr__(self) -> str:
+        return repr((self.weight, self.bias))  # torch's: its (weight, bias)
+
     def _save_to_state_dict(self, destination: dict, prefix: str, keep_vars: bool) -> None:
         destination[prefix + "dtype"] = self.dtype
         destination[prefix + "_packed_params"] = (self.weight, self.bias)
