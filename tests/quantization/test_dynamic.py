@@ -245,3 +245,20 @@ def test_quantize_per_tensor_matches_torch(dtype, scale, zero_point):
         shown.append((repr(q), repr(q.int_repr()), repr(q.dequantize()), q.q_scale(), q.q_zero_point(),
                       repr(q.qscheme()), repr(q.dtype), tuple(q.shape)))
     assert shown[0] == shown[1]
+
+
+def test_quantized_engine_as_torch():
+    torch = require_torch()
+    quantized = tinygrad_rnn.backends.quantized
+    assert (quantized.engine, quantized.supported_engines) == (torch.backends.quantized.engine,
+                                                               torch.backends.quantized.supported_engines)
+    check_error(lambda fw: setattr(fw.backends.quantized, "engine", "bogus"))
+    ours, _ = _both_linear(3, 2)
+    quantized.engine = "fbgemm"
+    try:
+        ours(tinygrad_rnn.ones(1, 3))
+        quantized.engine = "qnnpack"  # its rounding differs from fbgemm's: refused rather than approximated
+        with pytest.raises(NotImplementedError, match="qnnpack"):
+            ours(tinygrad_rnn.ones(1, 3))
+    finally:
+        quantized.engine = "x86"

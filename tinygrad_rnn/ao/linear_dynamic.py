@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import backends
 from . import qdtypes
 from .quantize_rules import activation_qparams, quantize_values
 
@@ -16,6 +17,10 @@ F32 = np.float32
 
 def linear_dynamic(x: np.ndarray, weight, bias: np.ndarray | None) -> np.ndarray:
     """x (float32, any leading shape) times the QuantizedTensor `weight` (out, in), plus the float bias."""
+    if backends.quantized.engine not in ("x86", "fbgemm"):
+        raise NotImplementedError(f"quantized::linear_dynamic with torch.backends.quantized.engine = "
+                                  f"'{backends.quantized.engine}' is not supported by tinygrad_rnn (only fbgemm's "
+                                  "arithmetic: engines 'x86' and 'fbgemm')")
     rows = x.reshape(-1, x.shape[-1])
     scale, zero_point = activation_qparams(rows.min(), rows.max()) if rows.size else (F32(1), 0)
     codes = quantize_values(rows, scale, zero_point, qdtypes.quint8).astype(np.float64) - zero_point
