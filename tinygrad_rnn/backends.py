@@ -234,6 +234,31 @@ class _OptEinsum(ModuleType):
 opt_einsum = _OptEinsum()
 
 
+class _Quantized(ModuleType):
+    """`torch.backends.quantized`: the engine of the quantized ops. Any of torch's engines can be chosen, as
+    in torch; the quantized modules (ao/) compute as fbgemm does (engines 'x86' and 'fbgemm') and refuse
+    the others when they run."""
+
+    supported_engines = ["qnnpack", "onednn", "x86", "fbgemm"]
+
+    def __init__(self) -> None:
+        super().__init__("")
+        self._engine = "x86"
+
+    @property
+    def engine(self) -> str:
+        return self._engine
+
+    @engine.setter
+    def engine(self, value: Any) -> None:
+        if value not in self.supported_engines:
+            raise RuntimeError(f"{value} is not a valid value for quantized engine")
+        self._engine = value
+
+
+quantized = _Quantized()
+
+
 def _as_submodules(**namespaces: ModuleType) -> None:
     """Make the namespaces importable as this module's submodules: `import torch.backends.cudnn` asks
     the import system, which wants a package (one with a __path__) and the submodule in sys.modules."""
@@ -245,7 +270,7 @@ def _as_submodules(**namespaces: ModuleType) -> None:
 
 __path__: list[str] = []  # a package to the import system; its submodules are the namespaces here
 _as_submodules(cudnn=cudnn, mps=mps, mkldnn=mkldnn, mkl=mkl, openmp=openmp, cuda=cuda, mha=mha,
-               opt_einsum=opt_einsum)
+               opt_einsum=opt_einsum, quantized=quantized)
 
 
 # torch's deprecated module attributes `torch.has_mps`, ...: each warns and answers its replacement's question

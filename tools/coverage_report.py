@@ -105,7 +105,8 @@ NOT_BUILT: list[tuple[str, Callable[[str, str], bool]]] = [
          bool(_tokens(name) & {"sparse", "coo", "csr", "csc", "bsr", "bsc", "crow", "ccol"})
          or name in {"coalesce", "is_coalesced", "indices", "values", "col_indices", "row_indices", "to_dense",
                      "dense_dim", "smm", "sspaddmm", "hspmm", "saddmm", "spmm", "SparseAdam"})),
-    ("quantization: no quantized dtypes",
+    ("quantization: only dynamic qint8 quantization of nn.Linear, nn.LSTM and nn.GRU (`torch.quantization.quantize_dynamic`) "
+     "and per-tensor quantized tensors (`quantize_per_tensor`) are built",
      lambda namespace, name: any(t.startswith(("quantiz", "dequantiz", "qint", "quint", "qparam", "qscheme"))
                                  for t in _tokens(name))
      or name in {"q_scale", "q_zero_point", "q_per_channel_scales", "q_per_channel_zero_points",

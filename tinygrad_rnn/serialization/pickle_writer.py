@@ -38,6 +38,7 @@ from ..optim.optimizer import Optimizer
 from . import whole_optimizers
 from .errors import MAX_NESTING
 from .numpy_scalars import is_numpy_array, is_numpy_scalar
+from .torch_pickle import PARTS, Call, Global, NewObject, StoredArray
 from .whole_modules import class_path, function_path, hook_object_path, state_of
 
 PROTO, STOP, MARK, NONE, TRUE, FALSE = b"\x80", b".", b"(", b"N", b"\x88", b"\x89"
@@ -159,6 +160,10 @@ class TorchPickler:
             self._global(*function_path(obj))
         elif hook_object_path(obj) is not None:
             self._hook_object(obj, depth)
+        elif hasattr(type(obj), "__torch_pickle__"):
+            self._torch_pickled(obj, depth)
+        elif isinstance(obj, PARTS):
+            self._part(obj, depth)
         elif is_numpy_scalar(obj):
             self._numpy_scalar(obj)
         elif is_numpy_array(obj):
@@ -316,6 +321,34 @@ class TorchPickler:
         self._put_memo(obj)
         self._save(dict(vars(obj)), depth + 1)
         self.out.append(BUILD)
+
+    def _torch_pickled(self, obj: Any, depth: int) -> None:
+        """An object that spells its own pickle (torch_pickle.py), remembered so that it loads as one object."""
+        if self._get_memo(obj):
+            return
+        how = obj.__torch_pickle__()
+        if isinstance(how, NewObject):
+            self._global(how.cls.module, how.cls.name)
+            self.out += [EMPTY_TUPLE, NEWOBJ]
+            self._put_memo(obj)  # (before its state, as pickle does)
+            self._save(how.state, depth + 1)
+            self.out.append(BUILD)
+        else:
+            self._part(how, depth)
+            self._put_memo(obj)
+
+    def _part(self, how: Any, depth: int) -> None:
+        if isinstance(how, Global):
+            self._global(how.module, how.name)
+        elif isinstance(how, Call):
+            self._global(how.func.module, how.func.name)
+            self._save(how.args, depth + 1)
+            self.out.append(REDUCE)
+        elif isinstance(how, StoredArray):
+            key, _, _ = self.storages.place(np.ascontiguousarray(how.array))
+            self._persistent_id(key, how.dtype)
+        else:
+            raise TypeError(f"tinygrad_rnn.save: a bare {type(how).__name__} can only be written by the object it spells")
 
     def _optimizer(self, opt: Optimizer, depth: int) -> None:
         """A whole optimizer, as pickle writes it: its class by name, an empty instance, and then its

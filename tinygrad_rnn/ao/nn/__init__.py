@@ -1,0 +1,4 @@
+"""torch.ao.nn: the quantized modules."""
+from . import quantized
+
+__all__ = ["quantized"]

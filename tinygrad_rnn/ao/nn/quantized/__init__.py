@@ -1,0 +1,4 @@
+"""torch.ao.nn.quantized: only its dynamic modules are built."""
+from . import dynamic
+
+__all__ = ["dynamic"]
