@@ -123,6 +123,35 @@ def test_a_trace_warns_when_a_tensor_becomes_a_python_value():
     assert {name: getattr(tinygrad_rnn.Tensor, name) for name in before} == before  # put back after the trace
 
 
+def _traced_rnn_warnings(m, kind, with_state, batch_first):
+    """The warnings a trace of an RNN module gives (torch's compare hx.size() with traced sizes), and
+    whether script and eager calls after it are quiet again."""
+    m.manual_seed(0)
+    rnn = getattr(m.nn, kind)(4, 5, batch_first=batch_first)
+    x = m.randn(3, 2, 4)
+    h = m.zeros(1, 3 if batch_first else 2, 5)
+    args = (x, (h, h.clone()) if kind == "LSTM" else h) if with_state else x
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        traced = m.jit.trace(rnn, args)
+        during = {f"{w.category.__name__}: {w.message}" for w in caught if w.category is not DeprecationWarning}
+        caught.clear()
+        traced(*args) if with_state else traced(args)
+        rnn(x)
+        after = [str(w.message) for w in caught]
+    return sorted(during), after
+
+
+@pytest.mark.parametrize("kind", ["RNN", "GRU", "LSTM"])
+@pytest.mark.parametrize("with_state, batch_first", [(False, False), (True, True)])
+def test_tracing_an_rnn_warns_of_its_hidden_size_check_as_torch(kind, with_state, batch_first):
+    torch = require_torch()
+    ours = _traced_rnn_warnings(tinygrad_rnn, kind, with_state, batch_first)
+    assert ours == _traced_rnn_warnings(torch, kind, with_state, batch_first)
+    assert ours[0] and not ours[1]
+    assert tinygrad_rnn.nn.rnn_base.RNNBase.forward.__qualname__ == "RNNBase.forward"  # put back after the trace
+
+
 def _fork_freeze_attribute(m):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

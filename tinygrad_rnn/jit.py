@@ -23,6 +23,7 @@ from .autograd import no_grad
 from .core.tensor import Tensor
 from .nn.containers import ModuleDict, ModuleList, Sequential
 from .nn.module import Module
+from .nn.rnn_base import RNNBase
 
 _NO_GRAPH = ("code", "graph", "inlined_graph", "code_with_constants", "save", "save_to_buffer")
 
@@ -52,11 +53,16 @@ def _tracing_run() -> Iterator[None]:
     originals = {name: Tensor.__dict__.get(name) for name in _CONVERSIONS}
     for name, kind in _CONVERSIONS.items():
         setattr(Tensor, name, _warning_first(getattr(Tensor, name), kind))
+    # torch's RNN, GRU and LSTM compare `hx.size()` with the expected size in every forward; under its
+    # tracer the sizes are traced values, so that comparison turns a tensor into a Python bool and warns
+    rnn_forward = RNNBase.__dict__["forward"]
+    RNNBase.forward = _warning_first(rnn_forward, "boolean")
     _state["tracing"] = True
     try:
         yield
     finally:
         _state["tracing"] = False
+        RNNBase.forward = rnn_forward
         for name, original in originals.items():
             if original is None:
                 delattr(Tensor, name)
