@@ -170,3 +170,22 @@ print(empty is seq, seq[0].weight.shape, seq[0].weight.dtype)
 w = seq[0].weight
 seq.double()
 print(seq[0].weight is w, seq[0].weight.dtype)
+
+# torch.__future__: conversions that replace the Parameters instead of changing their data
+print(torch.__future__.get_overwrite_module_params_on_conversion(), torch.__future__.get_swap_module_params_on_conversion())
+torch.__future__.set_overwrite_module_params_on_conversion(True)
+w = enc.proj.weight
+enc.double()
+print(enc.proj.weight is w, enc.proj.weight.dtype, w.dtype, enc.steps.dtype)
+enc.float()
+torch.__future__.set_overwrite_module_params_on_conversion(False)
+torch.__future__.set_swap_module_params_on_conversion(True)
+w = enc.proj.weight
+checkpoint = {k: v.clone() for k, v in enc.proj.state_dict().items()}
+print(enc.proj.load_state_dict(checkpoint, assign=True), enc.proj.weight is w)
+try:
+    enc.gru.load_state_dict(enc.gru.state_dict())
+except RuntimeError as e:
+    print("RuntimeError:", str(e).splitlines()[:2])
+torch.__future__.set_swap_module_params_on_conversion(False)
+print(enc.gru.load_state_dict(enc.gru.state_dict()))
