@@ -4,7 +4,7 @@ F = torch.nn.functional
 # PyTorch's "Performance Tuning Guide" recipe, the parts that run on a CPU: the torch.backends
 # switches people set at the top of a script, intra-op threads, inference_mode vs no_grad,
 # model.eval(), zero_grad(set_to_none=True), fusing pointwise ops with torch.jit.script, tracing a
-# small LSTM language model with torch.jit.trace, freeze / optimize_for_inference, deterministic
+# small LSTM language model with torch.jit.trace, freeze, deterministic
 # settings.
 torch.manual_seed(0)
 
@@ -131,10 +131,8 @@ print(torch.allclose(traced(tokens), model(tokens)))
 print(torch.allclose(traced(tokens[:2]), model(tokens[:2])))
 print(traced.original_name, [n for n, _ in traced.named_children()])
 print(sorted(traced.state_dict())[:4])
-frozen = torch.jit.freeze(torch.jit.script(model.eval()))
+frozen = torch.jit.freeze(traced)
 print(type(frozen).__name__, torch.allclose(frozen(tokens), model(tokens)))
-optimized = torch.jit.optimize_for_inference(torch.jit.script(model.eval()))
-print(torch.allclose(optimized(tokens), model(tokens)))
 
 # 7. memory formats other programs can ask about (tinygrad_rnn's tensors are row-major)
 images = torch.randn(2, 3, 4, 4)
