@@ -152,6 +152,30 @@ def test_tracing_an_rnn_warns_of_its_hidden_size_check_as_torch(kind, with_state
     assert tinygrad_rnn.nn.rnn_base.RNNBase.forward.__qualname__ == "RNNBase.forward"  # put back after the trace
 
 
+def _scripted_rnns(m):
+    """torch.jit.script of an RNN module itself, of a cell, and of a model that holds an LSTM."""
+    m.manual_seed(0)
+    seen = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        for cls in (m.nn.LSTM, m.nn.GRU, m.nn.RNN, m.nn.LSTMCell):
+            scripted = m.jit.script(cls(4, 5))
+            seen += [type(scripted).__name__, str(scripted), hasattr(scripted, "forward"), "forward" in dir(scripted)]
+            try:
+                seen.append(tuple(scripted(m.randn(3, 4))[0].shape))
+            except AttributeError as e:
+                seen.append(str(e))
+        model = m.jit.script(m.nn.Sequential(m.nn.LSTM(4, 5)))
+        seen += [str(model), tuple(model(m.randn(3, 4))[0].shape), hasattr(model[0], "forward")]
+    return seen
+
+
+def test_a_scripted_rnn_has_no_forward_of_its_own_as_torchs():
+    """torch compiles the overloads of an RNN's forward under other names: the scripted RNN itself cannot
+    be called (AttributeError), a scripted model holding one can."""
+    assert _scripted_rnns(tinygrad_rnn) == _scripted_rnns(require_torch())
+
+
 def _fork_freeze_attribute(m):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
