@@ -15,6 +15,7 @@ torch.backends.cudnn.benchmark = True
 print(torch.backends.cudnn.benchmark)
 torch.backends.cudnn.benchmark = False
 print(torch.backends.mkldnn.is_available(), torch.backends.openmp.is_available(), torch.backends.mps.is_available())
+print(torch.backends.cpu.get_cpu_capability() in ("DEFAULT", "AVX2", "AVX512"))
 print(torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32)
 print(torch.get_float32_matmul_precision())
 torch.set_float32_matmul_precision("high")
