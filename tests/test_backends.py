@@ -56,8 +56,14 @@ def test_backends_namespaces_are_importable_as_submodules():
     """Training scripts write `import torch.backends.cudnn as cudnn; cudnn.benchmark = True`."""
     import importlib
 
-    for name in ("cudnn", "cuda", "mps", "mkldnn", "mkl", "openmp", "mha", "opt_einsum"):
+    for name in ("cudnn", "cuda", "mps", "mkldnn", "mkl", "openmp", "mha", "opt_einsum", "cpu"):
         assert importlib.import_module(f"tinygrad_rnn.backends.{name}") is getattr(tinygrad_rnn.backends, name)
+
+
+def test_cpu_capability_is_torchs():
+    """The Performance Tuning Guide prints torch.backends.cpu.get_cpu_capability() (AVX2, AVX512, ...)."""
+    torch = require_torch()
+    assert tinygrad_rnn.backends.cpu.get_cpu_capability() == torch.backends.cpu.get_cpu_capability()
 
 
 @pytest.mark.parametrize("name", ["has_mps", "has_cuda", "has_cudnn", "has_mkldnn"])

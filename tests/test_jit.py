@@ -123,6 +123,59 @@ def test_a_trace_warns_when_a_tensor_becomes_a_python_value():
     assert {name: getattr(tinygrad_rnn.Tensor, name) for name in before} == before  # put back after the trace
 
 
+def _traced_rnn_warnings(m, kind, with_state, batch_first):
+    """The warnings a trace of an RNN module gives (torch's compare hx.size() with traced sizes), and
+    whether script and eager calls after it are quiet again."""
+    m.manual_seed(0)
+    rnn = getattr(m.nn, kind)(4, 5, batch_first=batch_first)
+    x = m.randn(3, 2, 4)
+    h = m.zeros(1, 3 if batch_first else 2, 5)
+    args = (x, (h, h.clone()) if kind == "LSTM" else h) if with_state else x
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        traced = m.jit.trace(rnn, args)
+        during = {f"{w.category.__name__}: {w.message}" for w in caught if w.category is not DeprecationWarning}
+        caught.clear()
+        traced(*args) if with_state else traced(args)
+        rnn(x)
+        after = [str(w.message) for w in caught]
+    return sorted(during), after
+
+
+@pytest.mark.parametrize("kind", ["RNN", "GRU", "LSTM"])
+@pytest.mark.parametrize("with_state, batch_first", [(False, False), (True, True)])
+def test_tracing_an_rnn_warns_of_its_hidden_size_check_as_torch(kind, with_state, batch_first):
+    torch = require_torch()
+    ours = _traced_rnn_warnings(tinygrad_rnn, kind, with_state, batch_first)
+    assert ours == _traced_rnn_warnings(torch, kind, with_state, batch_first)
+    assert ours[0] and not ours[1]
+    assert tinygrad_rnn.nn.rnn_base.RNNBase.forward.__qualname__ == "RNNBase.forward"  # put back after the trace
+
+
+def _scripted_rnns(m):
+    """torch.jit.script of an RNN module itself, of a cell, and of a model that holds an LSTM."""
+    m.manual_seed(0)
+    seen = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        for cls in (m.nn.LSTM, m.nn.GRU, m.nn.RNN, m.nn.LSTMCell):
+            scripted = m.jit.script(cls(4, 5))
+            seen += [type(scripted).__name__, str(scripted), hasattr(scripted, "forward"), "forward" in dir(scripted)]
+            try:
+                seen.append(tuple(scripted(m.randn(3, 4))[0].shape))
+            except AttributeError as e:
+                seen.append(str(e))
+        model = m.jit.script(m.nn.Sequential(m.nn.LSTM(4, 5)))
+        seen += [str(model), tuple(model(m.randn(3, 4))[0].shape), hasattr(model[0], "forward")]
+    return seen
+
+
+def test_a_scripted_rnn_has_no_forward_of_its_own_as_torchs():
+    """torch compiles the overloads of an RNN's forward under other names: the scripted RNN itself cannot
+    be called (AttributeError), a scripted model holding one can."""
+    assert _scripted_rnns(tinygrad_rnn) == _scripted_rnns(require_torch())
+
+
 def _fork_freeze_attribute(m):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

@@ -270,6 +270,7 @@ multinomial = _accepts_out(surface.ops.parser_errors(multinomial, "multinomial")
 
 # Last, because the modules in nn build on everything above.
 from . import (
+    __future__,
     _dynamo,
     accelerator,
     amp,

@@ -28,6 +28,8 @@ from contextlib import contextmanager
 from types import ModuleType
 from typing import Any
 
+from .backend.cpu_capability import torch_capability
+
 fused_rnn: bool = True
 """True: nn.RNN, LSTM and GRU run the fused kernels; False: the composed path."""
 
@@ -259,6 +261,20 @@ class _Quantized(ModuleType):
 quantized = _Quantized()
 
 
+class _Cpu(ModuleType):
+    """`torch.backends.cpu`: the instruction set torch's CPU kernels were picked for on this machine
+    (the Performance Tuning Guide prints it); the ops that round as those kernels read the same answer."""
+
+    def __init__(self) -> None:
+        super().__init__("")
+
+    def get_cpu_capability(self) -> str:
+        return torch_capability()
+
+
+cpu = _Cpu()
+
+
 def _as_submodules(**namespaces: ModuleType) -> None:
     """Make the namespaces importable as this module's submodules: `import torch.backends.cudnn` asks
     the import system, which wants a package (one with a __path__) and the submodule in sys.modules."""
@@ -270,7 +286,7 @@ def _as_submodules(**namespaces: ModuleType) -> None:
 
 __path__: list[str] = []  # a package to the import system; its submodules are the namespaces here
 _as_submodules(cudnn=cudnn, mps=mps, mkldnn=mkldnn, mkl=mkl, openmp=openmp, cuda=cuda, mha=mha,
-               opt_einsum=opt_einsum, quantized=quantized)
+               opt_einsum=opt_einsum, quantized=quantized, cpu=cpu)
 
 
 # torch's deprecated module attributes `torch.has_mps`, ...: each warns and answers its replacement's question

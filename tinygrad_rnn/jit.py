@@ -23,6 +23,7 @@ from .autograd import no_grad
 from .core.tensor import Tensor
 from .nn.containers import ModuleDict, ModuleList, Sequential
 from .nn.module import Module
+from .nn.rnn_base import RNNBase
 
 _NO_GRAPH = ("code", "graph", "inlined_graph", "code_with_constants", "save", "save_to_buffer")
 
@@ -52,11 +53,16 @@ def _tracing_run() -> Iterator[None]:
     originals = {name: Tensor.__dict__.get(name) for name in _CONVERSIONS}
     for name, kind in _CONVERSIONS.items():
         setattr(Tensor, name, _warning_first(getattr(Tensor, name), kind))
+    # torch's RNN, GRU and LSTM compare `hx.size()` with the expected size in every forward; under its
+    # tracer the sizes are traced values, so that comparison turns a tensor into a Python bool and warns
+    rnn_forward = RNNBase.__dict__["forward"]
+    RNNBase.forward = _warning_first(rnn_forward, "boolean")
     _state["tracing"] = True
     try:
         yield
     finally:
         _state["tracing"] = False
+        RNNBase.forward = rnn_forward
         for name, original in originals.items():
             if original is None:
                 delattr(Tensor, name)
@@ -92,6 +98,8 @@ class ScriptModule(Module):
     def __getattribute__(self, name: str) -> Any:
         if name in _NO_GRAPH:
             raise _no_graph(f"ScriptModule.{name}")
+        if name == "forward" and "_without_forward" in object.__getattribute__(self, "__dict__"):
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute 'forward'")
         return super().__getattribute__(name)
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -157,6 +165,8 @@ class RecursiveScriptModule(ScriptModule):
         try:
             return super().__getattr__(name)
         except AttributeError:
+            if name == "forward":  # a scripted RNN's (see script): not the original's either
+                raise
             return getattr(self._original, name)  # constants and methods the original defines
 
     # A scripted ModuleList, Sequential or ModuleDict is indexed, measured and iterated as the original
@@ -229,7 +239,13 @@ def script(obj: Any, optimize: None = None, _frames_up: int = 0, _rcb: Callable 
     if isinstance(obj, ScriptModule):
         return obj  # already scripted, or written as a ScriptModule
     if isinstance(obj, Module):
-        return RecursiveScriptModule(obj)
+        scripted = RecursiveScriptModule(obj)
+        if isinstance(obj, RNNBase):
+            # torch compiles each overload of an RNN's forward (a Tensor or a PackedSequence input) under a
+            # name of its own and leaves the scripted RNN itself without a forward: calling it raises
+            # AttributeError (inside a scripted model, the model's forward picks the overload)
+            object.__setattr__(scripted, "_without_forward", True)
+        return scripted
     if isinstance(obj, type) and issubclass(obj, Module):
         raise RuntimeError(f"Type '{obj}' cannot be compiled since it inherits from nn.Module, pass an instance instead")
     if isinstance(obj, type):

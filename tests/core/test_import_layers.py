@@ -25,7 +25,7 @@ LAYERS = [
     ("core/",),  # Tensor state, Function, engine, grad modes, dtypes
     ("creation.py", "device.py", "layout.py", "determinism.py", "return_types.py", "backends.py", "argcheck.py",
      "threads.py", "atomic_file.py", "distributed.py", "multiprocessing.py", "range_values.py", "overloads.py",
-     "overload_table.py"),  # tensors from data; the one-process group; torch's argument parser
+     "overload_table.py", "__future__.py"),  # tensors from data; the one-process group; torch's argument parser
     ("ops/",),  # each op: forward and backward, and what the surface needs to bind it
     ("surface/", "random.py"),  # torch's spelling: Tensor methods, legacy constructors, printing
     ("autograd/", "kernels/", "testing/", "func/", "special/", "linalg/", "fft/"),  # torch.autograd's and torch.func's face, fused RNN kernels

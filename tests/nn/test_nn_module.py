@@ -707,3 +707,47 @@ def test_module_surface_matches_torch():
 def test_module_to_a_complex_dtype_is_not_implemented():
     with pytest.raises(NotImplementedError, match="complex"):  # torch converts; there are no complex tensors here
         tinygrad_rnn.nn.Linear(2, 2).to(tinygrad_rnn.complex64)
+
+
+def _conversions_under_future_settings(m, overwrite, swap):
+    """Which objects survive `.double()`, `.to_empty()` and `load_state_dict(assign=True)` under
+    torch.__future__'s settings, and what loading an LSTM's weights does then."""
+    m.__future__.set_overwrite_module_params_on_conversion(overwrite)
+    m.__future__.set_swap_module_params_on_conversion(swap)
+    try:
+        m.manual_seed(0)
+        lin = m.nn.Linear(2, 2)
+        bn = m.nn.BatchNorm1d(2)
+        w, running_mean = lin.weight, bn.running_mean
+        lin(m.ones(1, 2)).sum().backward()
+        grad = lin.weight.grad
+        lin.double(), bn.double()
+        seen = [lin.weight is w, lin.weight.dtype, w.dtype, lin.weight.grad is grad, lin.weight.grad.dtype,
+                lin.weight.grad.requires_grad, type(lin.weight).__name__, bn.running_mean is running_mean]
+        w = lin.weight
+        lin.to_empty(device="cpu")
+        seen += [lin.weight is w, lin.weight.shape, lin.weight.grad.shape]
+        checkpoint = {k: m.ones(v.shape) for k, v in lin.state_dict().items()}
+        w = lin.weight
+        seen += [str(lin.load_state_dict(checkpoint, assign=True)), lin.weight is w, lin.weight.dtype,
+                 lin.weight.data_ptr() == checkpoint["weight"].data_ptr(), lin.weight.requires_grad]
+        lstm = m.nn.LSTM(2, 3)
+        lstm.double()
+        try:
+            seen.append(str(lstm.load_state_dict(lstm.state_dict())))
+        except RuntimeError as e:
+            seen.append(str(e))
+        seen.append(lstm(m.ones(1, 2, dtype=m.float64))[0].dtype)
+        return [str(s) for s in seen] + [m.__future__.get_overwrite_module_params_on_conversion(),
+                                         m.__future__.get_swap_module_params_on_conversion()]
+    finally:
+        m.__future__.set_overwrite_module_params_on_conversion(False)
+        m.__future__.set_swap_module_params_on_conversion(False)
+
+
+@pytest.mark.parametrize("overwrite, swap", [(False, False), (True, False), (False, True), (True, True)])
+def test_future_conversion_settings_match_torch(overwrite, swap):
+    torch = require_torch()
+    ours = _conversions_under_future_settings(tinygrad_rnn, overwrite, swap)
+    assert ours == _conversions_under_future_settings(torch, overwrite, swap)
+    assert tinygrad_rnn.__future__.__name__ == "tinygrad_rnn.__future__"

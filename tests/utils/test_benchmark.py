@@ -37,6 +37,19 @@ SPECS = [dict(stmt="x + 1", setup="pass"), dict(stmt="a = f(x)\nb = g(a)", setup
          dict(stmt="f(x)", setup="", label="L", description="d", env="e", num_threads=4)]
 
 
+def test_statistics_are_computed_once_and_kept_as_torchs():
+    """torch computes a Measurement's median, mean and quartiles at the first question and keeps them
+    (times appended later do not move them), which is also what makes a big Compare table quick."""
+    def run(b):
+        spec = b.TaskSpec(stmt="x", setup="pass")
+        m = b.Measurement(number_per_run=1, raw_times=[1e-6, 2e-6, 3e-6], task_spec=spec)
+        before = (m.median, m.mean, m.iqr)
+        m.raw_times.append(9e-6)
+        return before, (m.median, m.mean, m.iqr), len(m.times)
+    ours, theirs = _on_both(run)
+    assert ours == theirs
+
+
 @pytest.mark.parametrize("spec", SPECS, ids=range(len(SPECS)))
 @pytest.mark.parametrize("n", [1, 3, 4, 9])
 @pytest.mark.parametrize("base", [3e-9, 1e-6, 0.99999e-3, 7.0])
@@ -215,3 +228,58 @@ def test_real_timings_print_as_torch(how, labels):
         assert all(t > 0 for t in measurement.times) and measurement.mean > 0 and measurement.median > 0
         shown.append(repr(measurement).splitlines()[1:3 + bool(labels)])
     assert shown[0] == shown[1]
+
+
+def _fuzzer(b, torch, seed):
+    """A Fuzzer with every kind of parameter and tensor option (a strict one, steps, limits, a dim
+    parameter, an integer tensor, a constraint that rejects)."""
+    return b.Fuzzer(
+        parameters=[b.FuzzedParameter("k", minval=1, maxval=1000, distribution="loguniform"),
+                    b.FuzzedParameter("n", minval=1, maxval=64, distribution="uniform"),
+                    b.FuzzedParameter("f", minval=0.5, maxval=2.0, distribution="uniform"),
+                    [b.FuzzedParameter("m", minval=1, maxval=3, distribution="uniform"),
+                     b.FuzzedParameter("d", minval=2, maxval=3, distribution="uniform", strict=True)]],
+        tensors=[b.FuzzedTensor("x", size=("k", "n", 3), steps=(1, "m", 1), probability_contiguous=0.4,
+                                min_elements=16, max_elements=4096, dim_parameter="d"),
+                 b.FuzzedTensor("y", size=("m",), dtype=torch.int32, max_allocation_bytes=200)],
+        constraints=[lambda p: p["k"] != 7], seed=seed)
+
+
+def _draws(lib, seed):
+    """What 5 draws of _fuzzer give: parameters, tensor properties, each tensor's layout and sum."""
+    fuzzer = _fuzzer(_benchmark(lib), lib, seed)
+    draws = []
+    for tensors, props, params in fuzzer.take(5):
+        layouts = {k: (tuple(v.shape), v.stride(), str(v.dtype)) for k, v in tensors.items()}
+        sums = [v.double().sum().item() for v in tensors.values()]
+        props = {k: {kk: vv.tolist() if hasattr(vv, "tolist") else vv for kk, vv in p.items()} for k, p in props.items()}
+        draws.append((params, props, layouts, sums))
+    return draws, fuzzer.rejection_rate
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_fuzzer_draws_torchs_parameters_layouts_and_values(seed):
+    (ours, our_rate), (theirs, their_rate) = _draws(tg, seed), _draws(require_torch(), seed)
+    assert our_rate == their_rate
+    for (*mine, my_sums), (*torchs, torch_sums) in zip(ours, theirs, strict=True):
+        assert mine == torchs
+        assert my_sums == pytest.approx(torch_sums, rel=1e-6)
+
+
+@pytest.mark.parametrize("make", [
+    lambda b: b.FuzzedParameter("a", 1, 2, distribution="normal"),
+    lambda b: b.FuzzedParameter("a", distribution={1: 0.5, 2: 0.5}),  # (sic: torch refuses a normalized one)
+    lambda b: b.FuzzedParameter("a", distribution={1: -0.5, 2: 0.5}),
+    lambda b: b.FuzzedParameter("a", 1, distribution={1: 0.2}),
+    lambda b: b.Fuzzer([b.FuzzedParameter("x", 1, 2, distribution="uniform")], [b.FuzzedTensor("x", size=(2,))]),
+    lambda b: list(b.Fuzzer([b.FuzzedParameter("a", 1, 2, distribution="uniform")],
+                            [b.FuzzedTensor("x", size=("a",), min_elements=5)], seed=1).take(1)),
+    lambda b: b.Fuzzer._resolve_aliases({"a": b.ParameterAlias("b"), "b": b.ParameterAlias("a")}),
+])
+def test_fuzzer_errors_match_torch(make):
+    check_error(lambda m: make(_benchmark(m)))
+
+
+def test_fuzzed_sparse_tensors_are_not_implemented():
+    with pytest.raises(NotImplementedError, match="FuzzedSparseTensor"):
+        _benchmark(tg).FuzzedSparseTensor("x", size=(2,))

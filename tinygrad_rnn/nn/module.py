@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from .. import __future__ as future
 from ..argcheck import invalid_combination, type_name
 from ..autograd import graph, is_grad_enabled, no_grad
 from ..core.size import Size
@@ -631,12 +632,18 @@ class Module(metaclass=TorchPathClass):
     def _apply(self, fn: Callable[[Tensor], Tensor], recurse: bool = True) -> Module:
         """Convert every parameter and buffer with `fn` (only this module's own unless `recurse`), keeping
         each Parameter object (optimisers holding it stay valid): the Parameter gets `fn`'s result as its
-        new data."""
+        new data. With torch.__future__'s overwrite setting (and not its swap setting) new Parameters
+        take the old ones' places instead, as in torch."""
         for child in self.children() if recurse else ():
             child._apply(fn)
+        overwrite = future.get_overwrite_module_params_on_conversion() and \
+            not future.get_swap_module_params_on_conversion()
         with no_grad():
-            for param in self._parameters.values():
+            for key, param in self._parameters.items():
                 if param is None:
+                    continue
+                if overwrite:
+                    self._parameters[key] = _converted_parameter(param, fn)
                     continue
                 param.data = fn(param)
                 if param.grad is not None:
@@ -677,18 +684,11 @@ class Module(metaclass=TorchPathClass):
         return self._apply(lambda t: t.to(target) if t.is_floating_point() else t)
 
     def to_empty(self, *, device: Any, recurse: bool = True) -> Module:
-        """New, uninitialized memory for every parameter and buffer (the Parameters stay the same
-        objects), e.g. for a module made on the 'meta' device; fill it with `reset_parameters()`."""
+        """New, uninitialized memory for every parameter, gradient and buffer (the Parameters stay the
+        same objects, as in any conversion), e.g. for a module made on the 'meta' device; fill it with
+        `reset_parameters()`."""
         check_device(device)
-        with no_grad():
-            for module in self.modules() if recurse else [self]:
-                for param in module._parameters.values():
-                    if param is not None:
-                        param.data = Tensor._make(np.empty(param.shape, dtype=param._data.dtype))
-                for name, buf in module._buffers.items():
-                    if buf is not None:
-                        module._buffers[name] = Tensor._make(np.empty(buf.shape, dtype=buf._data.dtype))
-        return self
+        return self._apply(lambda t: Tensor._make(np.empty(t.shape, dtype=t._data.dtype)), recurse=recurse)
 
     def compile(self, *args: Any, **kwargs: Any) -> None:
         """torch compiles the module's calls in place; here every call runs eagerly, which is what a
@@ -942,6 +942,12 @@ class Module(metaclass=TorchPathClass):
             errors.append(f"size mismatch for {key}: copying a param with shape {Size(value.shape)} from "
                           f"checkpoint, the shape in current model is {target.shape}.")
             return
+        if future.get_swap_module_params_on_conversion() and name in getattr(self, "_flat_weights_names", ()):
+            # torch's RNNs keep weak references to their weights, and torch cannot swap a tensor that has one
+            errors.append(f'While swapping the parameter named "{key}", whose dimensions in the model are '
+                          f"{target.size()} and whose dimensions in the checkpoint are {given.size()}, an exception "
+                          "occurred : ('Cannot swap t1 because it has weakref associated with it',).")
+            return
         if assign:
             try:
                 self._assign_state(name, target, given)
@@ -957,6 +963,10 @@ class Module(metaclass=TorchPathClass):
     def _assign_state(self, name: str, old: Tensor, new: Tensor) -> None:
         """load_state_dict(assign=True) for one entry: `new` itself replaces `old` (through
         __setattr__, so subclasses that watch their weights, like RNN's flat weights, see it)."""
+        if future.get_swap_module_params_on_conversion():  # torch swaps new's contents into old
+            with no_grad():
+                old.data = new
+            return
         if isinstance(old, Parameter):
             if isinstance(new, Parameter):
                 new.requires_grad_(old.requires_grad)
@@ -983,6 +993,15 @@ class Module(metaclass=TorchPathClass):
         elif lines:
             body = "\n  " + "\n  ".join(lines) + "\n"
         return f"{self._get_name()}({body})"
+
+
+def _converted_parameter(param: Parameter, fn: Callable[[Tensor], Tensor]) -> Parameter:
+    """A new Parameter of `fn(param)` and, converted, its gradient (torch.__future__'s overwrite setting):
+    the old Parameter keeps its data and gradient."""
+    new = Parameter(fn(param), param.requires_grad)
+    if param.grad is not None:
+        new.grad = fn(param.grad).requires_grad_(param.grad.requires_grad)
+    return new
 
 
 def consume_prefix_in_state_dict_if_present(state_dict: dict, prefix: str) -> None:

@@ -93,12 +93,17 @@ class Measurement:
 
     def _stats(self) -> dict[str, float]:
         """Median, mean and quartiles of `times` (linear interpolation, as torch.quantile);
-        -1.0 for each when there is no time yet, as torch."""
+        -1.0 for each when there is no time yet, as torch. Computed once, at the first question
+        asked after there are times, and kept (torch's `_lazy_init`): a Compare table asks hundreds."""
         if not self.raw_times:
             return dict(median=-1.0, mean=-1.0, p25=-1.0, p75=-1.0)
-        times = tensor(sorted(self.times), dtype=float64)
-        return dict(median=times.quantile(0.5).item(), mean=times.mean().item(),
-                    p25=times.quantile(0.25).item(), p75=times.quantile(0.75).item())
+        cached = self.__dict__.get("_stats_cache")
+        if cached is None:
+            times = tensor(sorted(self.times), dtype=float64)
+            cached = self.__dict__["_stats_cache"] = dict(
+                median=times.quantile(0.5).item(), mean=times.mean().item(),
+                p25=times.quantile(0.25).item(), p75=times.quantile(0.75).item())
+        return cached
 
     @property
     def median(self) -> float:
