@@ -345,6 +345,7 @@ from .nn.module import typename  # noqa: E402  (torch's path for nn's layers)
 from .nn.native_functions import (  # noqa: E402
     conv_tbc,
     convolution,
+    embedding_bag,
     embedding_renorm_,
     fill,
     native_batch_norm,
@@ -690,6 +691,7 @@ __all__ = [
     "eig",
     "einsum",
     "embedding",
+    "embedding_bag",
     "embedding_renorm_",
     "empty",
     "empty_like",

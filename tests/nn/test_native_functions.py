@@ -90,3 +90,63 @@ def test_embedding_renorm_scales_the_named_rows_in_place_as_torch():
 ])
 def test_embedding_renorm_errors_match_torch(call):
     check_error(call)
+
+
+# ------------------------------------------------------------------ torch.embedding_bag: the kernel's 4-tuple
+BAG_INDICES = np.array([1, 2, 4, 5, 4, 3, 2, 9])
+
+
+@pytest.mark.parametrize("mode", [0, 1, 2])
+@pytest.mark.parametrize("padding_idx", [None, 2])
+@pytest.mark.parametrize("offsets, last", [([0, 2, 5, 5], False), ([0, 2, 5, 8], True), ([0, 2, 2, 3], True)])
+def test_embedding_bag_kernel_returns_torch_four_outputs(mode, padding_idx, offsets, last):
+    """output, offset2bag, bag_size and max_indices, for every mode, with and without padding, and with the last
+    offset short of the end (where torch's kernels read the last bag in two ways)."""
+    check_parity(lambda m, w: m.embedding_bag(w.detach(), m.tensor(BAG_INDICES), m.tensor(offsets), False, mode,
+                                              False, None, last, padding_idx), shapes=[(10, 3)])
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("mode", [0, 1, 2])
+def test_embedding_bag_kernel_gradients_match_torch(mode, dtype):
+    check_parity(lambda m, w: m.embedding_bag(w, m.tensor(BAG_INDICES), m.tensor([0, 2, 5, 5]), False, mode)
+                 + m.embedding_bag(w, m.tensor(BAG_INDICES), m.tensor([0, 3]), True, mode, False, None, False, 2)[:1],
+                 shapes=[(10, 3)], dtype=dtype)
+
+
+def test_embedding_bag_kernel_max_gives_a_tie_to_the_first_entry():
+    check_parity(lambda m, w: m.embedding_bag(w, m.tensor([0, 1, 2, 1, 0]), m.tensor([0, 3]), False, 2),
+                 [np.array([[1.0, 2.0], [1.0, 2.0], [0.0, 5.0]])])
+
+
+def test_embedding_bag_kernel_per_sample_weights_and_index_types_match_torch():
+    check_parity(lambda m, w, p: m.embedding_bag(w, m.tensor(BAG_INDICES), m.tensor([0, 4]), False, 0, False, p),
+                 shapes=[(10, 2), (8,)])
+    for kinds in [("int32", "int32"), ("int64", "int32"), ("int32", "int64")]:
+        check_parity(lambda m, w, kinds=kinds: m.embedding_bag(w, m.tensor(BAG_INDICES, dtype=getattr(m, kinds[0])),
+                                                              m.tensor([0, 4], dtype=getattr(m, kinds[1])), False,
+                                                              1)[1:],
+                     shapes=[(10, 2)])
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.embedding_bag(m.ones(10, 3), m.tensor([1, 2]), m.tensor([0, 1]), False, 3),
+    lambda m: m.embedding_bag(m.ones(10, 3), m.tensor([1, 2]), None),
+    lambda m: m.embedding_bag(m.ones(10, 3), m.tensor([1, 2]), m.tensor([0, 1]), 0, 0),
+    lambda m: m.embedding_bag(m.ones(10, 3), m.tensor([1.0, 2]), m.tensor([0, 1])),
+    lambda m: m.embedding_bag(m.ones(10, 3), m.tensor([1, 2]), m.tensor([0.0, 1])),
+    lambda m: m.embedding_bag(m.ones(10, 3), m.tensor([1, 2]), m.tensor([[0, 1]])),
+    lambda m: m.embedding_bag(m.ones(30), m.tensor([1, 2]), m.tensor([0, 1])),
+    lambda m: m.embedding_bag(m.ones(10, 3), m.tensor([1, 2]), m.tensor([0, 1]), False, 1, False, m.ones(2)),
+    lambda m: m.embedding_bag(m.ones(10, 3), m.tensor([1, 2]), m.tensor([0, 1]), False, 0, False, m.ones(3)),
+    lambda m: m.embedding_bag(m.ones(10, 3), m.tensor([1, 2]), m.tensor([0, 1]), False, 1, False, None, False, 10),
+    lambda m: m.embedding_bag(m.ones(10, 3), m.tensor([1, 2]), m.tensor([1, 2])),
+    lambda m: m.embedding_bag(m.ones(10, 3), m.tensor([1, 2]), m.tensor([0, 3])),
+    lambda m: m.embedding_bag(m.ones(10, 3), m.tensor([1, 11]), m.tensor([0, 1])),
+    lambda m: m.embedding_bag(m.ones(10, 3), m.tensor([11, 1]), m.tensor([0, 1])),
+    lambda m: m.embedding_bag(m.ones(10, 3), m.tensor([1, 2, 11]), m.tensor([0])),
+    lambda m: m.embedding_bag(m.ones(10, 3), m.tensor([1, -1]), m.tensor([0, 1]), False, 2),
+    lambda m: m.embedding_bag(m.ones(10, 3), m.tensor([1, 11]), m.tensor([0, 1]), False, 1, False, None, False, 2),
+])
+def test_embedding_bag_kernel_errors_match_torch(call):
+    check_error(call)

@@ -22,6 +22,7 @@ from ..creation import empty, from_numpy
 from ..random import bernoulli
 from ..surface.ops import parser_errors
 from . import functional as F
+from .embedding_bag import native_embedding_bag as embedding_bag
 from .functional_ext.basic import batch_norm_kernel
 from .functional_ext.basic import embedding_renorm_ as renorm_rows
 
@@ -182,6 +183,8 @@ def convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any,
 
 
 # torch's parser words their missing arguments ('missing 1 required positional arguments: "eps"') and keywords
-(native_layer_norm, native_batch_norm, native_dropout, native_group_norm, conv_tbc, convolution,
- embedding_renorm_) = (parser_errors(f, f.__name__) for f in (native_layer_norm, native_batch_norm, native_dropout,
-                                                             native_group_norm, conv_tbc, convolution, embedding_renorm_))
+(native_layer_norm, native_batch_norm, native_dropout, native_group_norm, conv_tbc, convolution, embedding_renorm_,
+ embedding_bag) = (parser_errors(f, name) for f, name in (
+    (native_layer_norm, "native_layer_norm"), (native_batch_norm, "native_batch_norm"),
+    (native_dropout, "native_dropout"), (native_group_norm, "native_group_norm"), (conv_tbc, "conv_tbc"),
+    (convolution, "convolution"), (embedding_renorm_, "embedding_renorm_"), (embedding_bag, "embedding_bag")))
