@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from helpers import check_error, check_finite_differences, check_parity
+from helpers import check_error, check_finite_differences, check_parity, require_torch
+
+import tinygrad_rnn
 
 RNG = np.random.default_rng(0)
 X = RNG.standard_normal((2, 3, 4))
@@ -150,3 +152,71 @@ def test_embedding_bag_kernel_per_sample_weights_and_index_types_match_torch():
 ])
 def test_embedding_bag_kernel_errors_match_torch(call):
     check_error(call)
+
+
+# ------------------------------------------------------------------ grid_sampler*, affine_grid_generator, ...
+IMAGE, IMAGE_3D = RNG.standard_normal((2, 2, 3, 4)), RNG.standard_normal((1, 2, 3, 4, 2))
+GRID, GRID_3D = RNG.random((2, 2, 3, 2)) * 2.4 - 1.2, RNG.random((1, 2, 2, 2, 3)) * 2.4 - 1.2
+
+
+@pytest.mark.parametrize("codes", [(0, 0, False), (1, 1, True), (2, 2, False), (0, 2, True)])
+def test_grid_sampler_takes_torch_codes(codes):
+    check_parity(lambda m, x, g: (m.grid_sampler(x, g, *codes), m.grid_sampler_2d(x, g, *codes)), [IMAGE, GRID])
+    if codes[0] != 2:
+        check_parity(lambda m, x, g: (m.grid_sampler(x, g, *codes), m.grid_sampler_3d(x, g, *codes)),
+                     [IMAGE_3D, GRID_3D])
+
+
+@pytest.mark.parametrize("size, align", [([2, 1, 3, 4], False), ((2, 5, 1, 4), True), ([2, 1, 0, 4], False)])
+def test_affine_grid_generator_matches_torch(size, align):
+    check_parity(lambda m, theta: m.affine_grid_generator(theta, size, align), [RNG.standard_normal((2, 2, 3))])
+    check_parity(lambda m, theta: m.affine_grid_generator(theta, [2, 1] + list(size[1:]), align),
+                 [RNG.standard_normal((2, 3, 4))])
+
+
+@pytest.mark.parametrize("pow_dim", [(), (2,), (2, 1), (3, -1), (2, 2), (0, 0), (1, 0), (2, -2)])
+def test_norm_except_dim_matches_torch(pow_dim):
+    check_parity(lambda m, v: m.norm_except_dim(v, *pow_dim), shapes=[(3, 4, 5)])
+
+
+def test_native_channel_shuffle_shuffles_as_torch_without_a_derivative():
+    check_parity(lambda m, x: m.native_channel_shuffle(x.detach(), 2), shapes=[(2, 4, 3)])
+    check_parity(lambda m, x: m.nn.functional.native_channel_shuffle(x.detach(), 3), shapes=[(1, 6, 2, 2)])
+    check_error(lambda m: m.native_channel_shuffle(m.ones(1, 4, 2, requires_grad=True), 2).sum().backward())
+    check_parity(lambda m, x, w, b: m.nn.functional.conv_tbc(x, w, b, 1), shapes=[(5, 2, 3), (2, 3, 4), (4,)])
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.grid_sampler(m.tensor(IMAGE), m.tensor(GRID), 0, 0, None),
+    lambda m: m.grid_sampler(m.tensor(IMAGE), m.tensor(GRID), "bilinear", 0, False),
+    lambda m: m.grid_sampler_2d(m.tensor(IMAGE), m.tensor(GRID), 0, 0),
+    lambda m: m.grid_sampler_2d(m.tensor(IMAGE_3D), m.tensor(GRID_3D), 0, 0, False),
+    lambda m: m.grid_sampler_3d(m.tensor(IMAGE), m.tensor(GRID), 0, 0, False),
+    lambda m: m.grid_sampler_3d(m.tensor(IMAGE_3D), m.tensor(GRID_3D), 2, 0, False),
+    lambda m: m.grid_sampler(m.tensor(IMAGE), m.tensor(GRID).float(), 0, 0, False),
+    lambda m: m.affine_grid_generator(m.ones(2, 2, 3), [2, 1, 4], False),
+    lambda m: m.affine_grid_generator(m.ones(2, 2, 3), [2, 1, 3, 4], None),
+    lambda m: m.affine_grid_generator(m.ones(2, 2, 3), 4, False),
+    lambda m: m.affine_grid_generator(m.ones(2, 3, 3), [2, 1, 3, 4], False),
+    lambda m: m.affine_grid_generator(m.ones(2, 2, 4), [2, 1, 3, 4], False),
+    lambda m: m.affine_grid_generator(m.ones(2, 2, 3), [3, 1, 3, 4], False),
+    lambda m: m.affine_grid_generator(m.ones(6), [2, 1, 3, 4], False),
+    lambda m: m.norm_except_dim(m.ones(3, 4, 5), 2, 5),
+    lambda m: m.norm_except_dim(m.ones(3, 4, 5), 2.5, 0),
+    lambda m: m.native_channel_shuffle(m.ones(1, 4, 2), 3),
+    lambda m: m.native_channel_shuffle(m.ones(1, 4, 2), 0),
+    lambda m: m.native_channel_shuffle(m.ones(4, 2), 2),
+    lambda m: m.native_channel_shuffle(m.ones(1, 4, 2), 2.0),
+    lambda m: m.native_channel_shuffle(m.ones(1, 4, 2), groups=2.5),
+])
+def test_kernel_forms_errors_match_torch(call):
+    check_error(call)
+
+
+def test_native_norm_is_sparse_only_as_in_torch():
+    """torch registers native_norm for sparse tensors only: a dense one raises NotImplementedError."""
+    torch = require_torch()
+    for module in (torch, tinygrad_rnn):
+        for args in [(module.ones(3),), (module.ones(3), 2, [0], False, None)]:
+            with pytest.raises(NotImplementedError, match="Could not run 'aten::native_norm"):
+                module.native_norm(*args)
