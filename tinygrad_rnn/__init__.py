@@ -292,6 +292,7 @@ from . import (
     version,
     viz,
 )
+from .accelerator import get_device_module  # noqa: E402
 from .amp import GradScaler, autocast  # noqa: E402  (torch.GradScaler is torch.amp's)
 from .amp.autocast_state import (  # noqa: E402
     autocast_decrement_nesting,
@@ -463,7 +464,13 @@ from .surface.windows import (  # noqa: E402
     hann_window,
     kaiser_window,
 )
-from .threads import get_num_interop_threads, get_num_threads, set_num_interop_threads, set_num_threads
+from .threads import (
+    get_num_interop_threads,
+    get_num_threads,
+    init_num_threads,
+    set_num_interop_threads,
+    set_num_threads,
+)
 from .utils.dlpack import from_dlpack, to_dlpack  # noqa: E402
 
 globals().update(_foreach.functions())  # torch._foreach_mul_(tensors, 0.9), ...: a loop over each tensor
@@ -776,6 +783,7 @@ __all__ = [
     "get_default_dtype",
     "get_deterministic_debug_mode",
     "get_device",
+    "get_device_module",
     "get_float32_matmul_precision",
     "get_num_interop_threads",
     "get_num_threads",
@@ -816,6 +824,7 @@ __all__ = [
     "index_reduce",
     "index_select",
     "inference_mode",
+    "init_num_threads",
     "initial_seed",
     "inner",
     "instance_norm",
