@@ -913,7 +913,7 @@ def _check_reflectors(input: Tensor, tau: Tensor, name: str) -> None:
 def _householder_samples(rng: np.random.Generator) -> list[Sample]:
     def pair(shape: tuple, k: int) -> Sample:
         return Sample((np.asarray(rng.standard_normal(shape)), np.asarray(rng.random(shape[:-2] + (k,)) + 0.5)))
-    return [pair((4, 3), 3), pair((2, 5, 3), 2), pair((1, 1), 1)]
+    return [pair((3, 2), 2), pair((2, 3, 2), 1), pair((1, 1), 1)]  # (small: gradgradcheck loops over each)
 
 
 @op(out=True, samples=_householder_samples)
@@ -938,8 +938,7 @@ def _ormqr_samples(rng: np.random.Generator) -> list[Sample]:
     def triple(shape: tuple, k: int, other: tuple, **kwargs: Any) -> Sample:
         return Sample((np.asarray(rng.standard_normal(shape)), np.asarray(rng.random(shape[:-2] + (k,)) + 0.5),
                        np.asarray(rng.standard_normal(other))), kwargs)
-    return [triple((4, 3), 3, (4, 2)), triple((4, 3), 3, (2, 4), left=False),
-            triple((2, 3, 3), 3, (2, 3, 2), transpose=True), triple((4, 2), 2, (3, 4), left=False, transpose=True)]
+    return [triple((3, 2), 2, (3, 2)), triple((2, 3, 2), 2, (2, 2, 3), left=False, transpose=True)]
 
 
 @op(out=True, samples=_ormqr_samples)
