@@ -140,3 +140,13 @@ def test_cuda_rng_state_calls_get_torchs_answers():
 ])
 def test_cuda_rng_state_calls_fail_as_on_torchs_cpu_build(call):
     check_error(call)
+
+
+def test_get_device_module_and_init_num_threads_as_torch():
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        assert m.get_device_module() is m.get_device_module("cpu:0") is m.get_device_module(m.device("cpu")) is m.cpu
+        assert m.get_device_module("cuda:1") is m.cuda
+        assert m.init_num_threads() is None
+    for bad in ("meta", 3, "foo"):
+        check_error(lambda m, bad=bad: m.get_device_module(bad))

@@ -295,6 +295,7 @@ from . import (
     version,
     viz,
 )
+from .accelerator import get_device_module  # noqa: E402
 from .amp import GradScaler, autocast  # noqa: E402  (torch.GradScaler is torch.amp's)
 from .amp.autocast_state import (  # noqa: E402
     autocast_decrement_nesting,
@@ -358,14 +359,22 @@ from .linalg.lowrank import pca_lowrank, svd_lowrank  # noqa: E402
 from .nn.cell_functions import gru_cell, lstm_cell, rnn_relu_cell, rnn_tanh_cell  # noqa: E402
 from .nn.module import typename  # noqa: E402  (torch's path for nn's layers)
 from .nn.native_functions import (  # noqa: E402
+    affine_grid_generator,
     conv_tbc,
     convolution,
+    embedding_bag,
     embedding_renorm_,
     fill,
+    grid_sampler,
+    grid_sampler_2d,
+    grid_sampler_3d,
     native_batch_norm,
+    native_channel_shuffle,
     native_dropout,
     native_group_norm,
     native_layer_norm,
+    native_norm,
+    norm_except_dim,
 )
 from .nn.rnn_functions import gru, lstm, rnn_relu, rnn_tanh  # noqa: E402
 from .nn.spectral import istft, stft  # noqa: E402
@@ -470,7 +479,13 @@ from .surface.windows import (  # noqa: E402
     hann_window,
     kaiser_window,
 )
-from .threads import get_num_interop_threads, get_num_threads, set_num_interop_threads, set_num_threads
+from .threads import (
+    get_num_interop_threads,
+    get_num_threads,
+    init_num_threads,
+    set_num_interop_threads,
+    set_num_threads,
+)
 from .utils.dlpack import from_dlpack, to_dlpack  # noqa: E402
 
 globals().update(_foreach.functions())  # torch._foreach_mul_(tensors, 0.9), ...: a loop over each tensor
@@ -524,6 +539,7 @@ __all__ = [
     "addmv_",
     "addr",
     "adjoint",
+    "affine_grid_generator",
     "alias_copy",
     "all",
     "allclose",
@@ -706,6 +722,7 @@ __all__ = [
     "eig",
     "einsum",
     "embedding",
+    "embedding_bag",
     "embedding_renorm_",
     "empty",
     "empty_like",
@@ -771,6 +788,7 @@ __all__ = [
     "gcd",
     "gcd_",
     "ge",
+    "geqrf",
     "ger",
     "get_autocast_cpu_dtype",
     "get_autocast_dtype",
@@ -781,6 +799,7 @@ __all__ = [
     "get_default_dtype",
     "get_deterministic_debug_mode",
     "get_device",
+    "get_device_module",
     "get_float32_matmul_precision",
     "get_num_interop_threads",
     "get_num_threads",
@@ -788,6 +807,9 @@ __all__ = [
     "gradient",
     "greater",
     "greater_equal",
+    "grid_sampler",
+    "grid_sampler_2d",
+    "grid_sampler_3d",
     "group_norm",
     "gru",
     "gru_cell",
@@ -818,6 +840,7 @@ __all__ = [
     "index_reduce",
     "index_select",
     "inference_mode",
+    "init_num_threads",
     "initial_seed",
     "inner",
     "instance_norm",
@@ -948,9 +971,11 @@ __all__ = [
     "narrow",
     "narrow_copy",
     "native_batch_norm",
+    "native_channel_shuffle",
     "native_dropout",
     "native_group_norm",
     "native_layer_norm",
+    "native_norm",
     "ne",
     "neg",
     "neg_",
@@ -962,6 +987,7 @@ __all__ = [
     "nonzero",
     "nonzero_static",
     "norm",
+    "norm_except_dim",
     "normal",
     "not_equal",
     "nuclear_norm",
@@ -969,6 +995,8 @@ __all__ = [
     "ones",
     "ones_like",
     "optim",
+    "orgqr",
+    "ormqr",
     "outer",
     "pairwise_distance",
     "pca_lowrank",

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from types import ModuleType
 from typing import Any
+
+from . import cpu, cuda
+from .device import device as _device
 
 _NONE = "Cannot access accelerator device when none is available."
 
@@ -42,3 +46,22 @@ def device_index(device: int | None, /) -> Iterator[None]:
     if device is not None:
         raise RuntimeError(_NONE)
     yield
+
+
+_DEVICE_MODULES = {"cpu": cpu, "cuda": cuda}
+_TORCH_HAS_A_MODULE = ("mps", "xpu", "mtia", "hpu", "ipu", "maia", "privateuseone")
+
+
+def get_device_module(device: Any = None) -> ModuleType:
+    """torch.get_device_module: the module of a device type (torch.cpu for None, 'cpu' or 'cpu:0',
+    torch.cuda for 'cuda:1')."""
+    if device is None:
+        return cpu
+    if not isinstance(device, (str, _device)):
+        raise RuntimeError(f"Invalid value of device '{device}', expect torch.device, str, or None")
+    kind = _device(device).type
+    if kind in _DEVICE_MODULES:
+        return _DEVICE_MODULES[kind]
+    if kind in _TORCH_HAS_A_MODULE:
+        raise NotImplementedError(f"get_device_module('{kind}'): tinygrad_rnn has no torch.{kind} module")
+    raise RuntimeError(f"Device '{kind}' does not have a corresponding module registered as 'torch.{kind}'.")

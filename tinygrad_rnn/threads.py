@@ -16,7 +16,8 @@ from typing import Any
 
 from .backend.blas_threads import blas_threads, physical_cores, set_blas_threads
 
-__all__ = ["get_num_interop_threads", "get_num_threads", "set_num_interop_threads", "set_num_threads"]
+__all__ = ["get_num_interop_threads", "get_num_threads", "init_num_threads", "set_num_interop_threads",
+           "set_num_threads"]
 
 _interop: int | None = None  # None: never set, torch's default applies
 
@@ -36,6 +37,11 @@ def _check_count(name: str, value: Any) -> int:
 def set_num_threads(count: int, /) -> None:
     """Use `count` threads for every BLAS product (matmul, the fused RNN kernels) from now on."""
     set_blas_threads(_check_count("set_num_threads", count))
+
+
+def init_num_threads() -> None:
+    """torch propagates set_num_threads onto a new thread with this; the BLAS setting here is the process's
+    already, so there is nothing to do."""
 
 
 def get_num_threads() -> int:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import warnings
 
-from helpers import require_torch
+from helpers import check_error, require_torch
 
 import tinygrad_rnn
 
@@ -42,3 +42,33 @@ def _script(m):
 def test_variable_and_multithreading_switch_behave_as_torch():
     torch = require_torch()
     assert _script(tinygrad_rnn) == _script(torch)
+
+
+def test_grad_layout_policy_and_view_replay_switches_as_torch():
+    """Nothing to switch here (gradients are contiguous, views are never replayed): kept and reported."""
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        with m.autograd.enforce_grad_layout_policy(False):
+            x = m.ones(2, 3, requires_grad=True)
+            (x * 2).sum().backward()
+
+        @m.autograd.enforce_grad_layout_policy(False)
+        def doubled(t):
+            return t * 2
+        assert doubled(m.ones(1)).tolist() == [2.0]
+        assert m.autograd.is_view_replay_enabled() is False
+    check_error(lambda m: m.autograd.enforce_grad_layout_policy("no"))
+
+
+def test_grad_dtype_of_leaves_as_torch():
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        x = m.ones(2, requires_grad=True)
+        assert x.grad_dtype is m.float32 and m.ones(2, dtype=m.long).grad_dtype is m.long
+        x.grad_dtype = None
+        assert x.grad_dtype is None
+        x.grad_dtype = m.float32
+        assert x.grad_dtype is m.float32
+    check_error(lambda m: (m.ones(2, requires_grad=True) * 2).grad_dtype)
+    check_error(lambda m: setattr(m.ones(2, requires_grad=True) * 2, "grad_dtype", m.float32))
+    check_error(lambda m: setattr(m.ones(2, requires_grad=True), "grad_dtype", 3))

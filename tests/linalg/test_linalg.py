@@ -374,3 +374,35 @@ def test_matrix_rank_takes_tolerances_as_tensors_broadcast_with_the_batch():
 def test_vector_norm_refuses_integer_input_or_dtype_as_torch(input_dtype, dtype):
     """The input must be floating even when dtype= asks to compute in a floating type, and dtype must be floating."""
     check_error(lambda m: m.linalg.vector_norm(m.ones(3, dtype=getattr(m, input_dtype)), 2, dtype=getattr(m, dtype)))
+
+
+# ------------------------------------------------------------------ geqrf, orgqr / householder_product, ormqr
+def test_geqrf_reflectors_rebuild_q_and_apply_it_as_torch():
+    """The op database checks each op on its own; here the three chained, as a user calls them."""
+    check_parity(lambda m, a, c: (m.linalg.householder_product(*m.geqrf(a.detach())),
+                                  m.ormqr(*m.geqrf(a.detach()), c, transpose=True)), shapes=[(5, 3), (5, 2)])
+
+
+GEQRF_ERRORS = {
+    "geqrf of a vector": lambda m: m.geqrf(m.ones(3)),
+    "geqrf of integers": lambda m: m.geqrf(m.ones(3, 3, dtype=m.long)),
+    "geqrf backward": lambda m: m.geqrf(m.ones(3, 2, requires_grad=True)).a.sum().backward(),
+    "householder wide": lambda m: m.linalg.householder_product(m.ones(3, 4), m.ones(3)),
+    "householder long tau": lambda m: m.linalg.householder_product(m.ones(4, 3), m.ones(4)),
+    "householder tau dims": lambda m: m.linalg.householder_product(m.ones(4, 3), m.ones(2, 3)),
+    "householder vector": lambda m: m.orgqr(m.ones(3), m.ones(3)),
+    "householder dtypes": lambda m: m.orgqr(m.ones(4, 3), m.ones(3, dtype=m.float64)),
+    "householder integers": lambda m: m.orgqr(m.ones(4, 3, dtype=m.long), m.ones(3, dtype=m.long)),
+    "ormqr rows": lambda m: m.ormqr(m.ones(4, 3), m.ones(3), m.ones(3, 2)),
+    "ormqr columns": lambda m: m.ormqr(m.ones(4, 3), m.ones(2), m.ones(4, 2), left=False),
+    "ormqr tau": lambda m: m.ormqr(m.ones(4, 3), m.ones(2), m.ones(4, 2)),
+    "ormqr right tau": lambda m: m.ormqr(m.ones(4, 3), m.ones(2), m.ones(2, 4), left=False),
+    "ormqr dtypes": lambda m: m.ormqr(m.ones(4, 3), m.ones(3), m.ones(4, 2, dtype=m.float64)),
+    "ormqr vector": lambda m: m.ormqr(m.ones(4, 3), m.ones(3), m.ones(4)),
+    "ormqr batch": lambda m: m.ormqr(m.ones(2, 4, 3), m.ones(2, 3), m.ones(3, 4, 2)),
+}
+
+
+@pytest.mark.parametrize("case", list(GEQRF_ERRORS))
+def test_householder_errors_match_torch(case):
+    check_error(GEQRF_ERRORS[case])

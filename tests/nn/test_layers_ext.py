@@ -109,6 +109,29 @@ def test_embedding_bag_node_is_named_as_torch_names_it(mode):
     assert names[0] == names[1] == ["EmbeddingBagBackward0"] * 2
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("mode", ["sum", "mean"])
+def test_embedding_bag_frequency_scaled_gradient_is_torch_own(mode, dtype):
+    """torch divides the k-th distinct index's gradient by the count of the k-th index in sorted order (not its
+    own count): rows 3 and 5 appear once here but get half their gradient, as torch's."""
+    check_parity(lambda m, w: (m.nn.functional.embedding_bag(m.tensor([1, 2, 4, 5, 4, 3, 2, 9]), w, m.tensor([0, 3]),
+                                                             mode=mode, scale_grad_by_freq=True),
+                               m.nn.functional.embedding_bag(m.tensor([[1, 2, 4, 5], [4, 3, 2, 9]]), w, mode=mode,
+                                                             scale_grad_by_freq=True, padding_idx=2)),
+                 shapes=[(10, 3)], dtype=dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("mode", ["sum", "mean", "max"])
+def test_embedding_bag_last_offset_short_of_the_end_reads_as_torch(mode, dtype):
+    """With include_last_offset and a last offset before the end, torch's float32 sum and mean stop at the last
+    offset (mean still divides by the count to the end), the rest read the last bag to the end."""
+    for offsets in ([0, 2, 5, 6], [0, 2, 2, 3]):
+        check_parity(lambda m, w, offsets=offsets: m.nn.functional.embedding_bag(
+            m.tensor([1, 2, 4, 5, 4, 3, 2, 9]), w.detach(), m.tensor(offsets), mode=mode, include_last_offset=True),
+            shapes=[(10, 3)], dtype=dtype)
+
+
 def test_embedding_bag_gradient_by_finite_differences():
     rng = np.random.default_rng(0)
     check_finite_differences(lambda m, w, psw: m.nn.functional.embedding_bag(

@@ -262,3 +262,21 @@ def test_batch_norm_output_is_not_a_view_so_in_place_residuals_keep_torchs_nodes
         names.append((out._is_view(), added, out.grad_fn.name(), x.grad.sum().item()))
     assert names[0][:3] == names[1][:3]
     assert names[0][3] == pytest.approx(names[1][3], rel=1e-5)
+
+
+# ------------------------------------------------------------------ CrossMapLRN2d (torch's Python Function)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("size, channels", [(3, 5), (5, 4), (2, 3), (4, 7), (6, 2)])
+def test_cross_map_lrn2d_forward_and_hand_written_backward_match_torch(size, channels, dtype):
+    """torch's running window drops a channel one step late and its backward is its own formula: both ported."""
+    check_parity(lambda m, x: m.nn.CrossMapLRN2d(size, alpha=0.5, beta=0.75, k=2)(x), shapes=[(2, channels, 3, 2)],
+                 dtype=dtype)
+
+
+def test_cross_map_lrn2d_repr_node_and_error_match_torch():
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        module = m.nn.CrossMapLRN2d(3, 1e-3)
+        assert repr(module) == "CrossMapLRN2d(3, alpha=0.001, beta=0.75, k=1)"
+        assert module(m.ones(1, 2, 2, 2, requires_grad=True)).grad_fn.name() == "CrossMapLRN2dBackward"
+    check_error(lambda m: m.nn.CrossMapLRN2d(3)(m.ones(2, 3, 4)))

@@ -302,16 +302,16 @@ def _central_difference(decl, template, arrays, tangents, kwargs, eps=1e-6) -> l
 
 
 # Where torch 2.13's forward mode falls short of a differentiable op, ours is checked against
-# finite differences alone: index_reduce, igamma, igammac and the deprecated cholesky have no forward
+# finite differences alone: index_reduce, igamma, igammac, ormqr and the deprecated cholesky have no forward
 # rule in torch (NotImplementedError), and scatter_reduce(reduce="prod") silently gives no tangent (None).
-TORCH_HAS_NO_FORWARD_RULE = {"index_reduce", "igamma", "igammac", "cholesky"}
+TORCH_HAS_NO_FORWARD_RULE = {"index_reduce", "igamma", "igammac", "cholesky", "ormqr"}
 # torch's forward rules for these disagree with finite differences (measured on 3x3 inputs: by 1.8 and 3.1):
 # cholesky_inverse's (K + K^H with K = -X dL X L^H; ours is -X dA X), and the deprecated triangular_solve's,
 # which moves the whole of A where its forward reads one triangle (ours: the triangle, as linalg.solve_triangular's)
 TORCH_FORWARD_RULE_IS_WRONG = {"cholesky_inverse", "triangular_solve"}
-# unique's (and unique_consecutive's) values have a node with no derivative in torch, so forward mode raises NotImplementedError
-# there, and nonzero_static refuses a dual input; ours raise it too (checked: both must).
-NEITHER_HAS_A_FORWARD_RULE = {"unique", "unique_consecutive", "nonzero_static"}
+# unique's (and unique_consecutive's, geqrf's) values have a node with no derivative in torch, so forward mode raises
+# NotImplementedError there, and nonzero_static refuses a dual input; ours raise it too (checked: both must).
+NEITHER_HAS_A_FORWARD_RULE = {"unique", "unique_consecutive", "nonzero_static", "geqrf"}
 
 
 def _torch_drops_tangent(decl, sample) -> bool:

@@ -36,6 +36,7 @@ from ..ops.decompositions import linalg_cholesky as cholesky
 from ..ops.decompositions import linalg_qr as qr
 from ..ops.decompositions import linalg_slogdet as slogdet
 from ..ops.decompositions import linalg_svd as svd
+from ..ops.decompositions import orgqr as householder_product
 from ..ops.linalg import check_multi_dot, matmul, matrix_power
 from ..ops.linalg import linalg_cross as cross
 from ..ops.lu import lu, lu_factor, lu_factor_ex, lu_solve
@@ -241,14 +242,15 @@ def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> T
 
 # Every torch.linalg function takes out= but matrix_exp, vander and diagonal (multi_dot reads its own).
 for _name in ("cholesky", "cholesky_ex", "cond", "cross", "det", "eigh", "eigvalsh", "inv", "inv_ex", "lstsq", "lu",
-              "lu_factor", "lu_factor_ex", "lu_solve", "matmul", "matrix_norm", "matrix_power", "matrix_rank", "norm",
+              "householder_product", "lu_factor", "lu_factor_ex", "lu_solve", "matmul", "matrix_norm", "matrix_power", "matrix_rank", "norm",
               "pinv", "qr", "slogdet", "solve", "solve_ex", "solve_triangular", "svd", "svdvals", "tensorinv",
               "tensorsolve", "vecdot", "vector_norm"):
     globals()[_name] = accepts_out(globals()[_name], name="linalg_" + _name)
 del _name
 
 __all__ = [
-    "LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv", "inv_ex",
+    "LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eigh", "eigvalsh",
+    "householder_product", "inv", "inv_ex",
     "lstsq", "lu", "lu_factor", "lu_factor_ex", "lu_solve", "matmul", "matrix_exp", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr",
     "slogdet", "solve", "solve_ex", "solve_triangular", "svd", "svdvals", "tensorinv", "tensorsolve", "vander",
     "vecdot", "vector_norm",

@@ -17,13 +17,13 @@ from typing import Any
 
 import numpy as np
 
-from ..argcheck import type_repr
+from ..argcheck import bool_arg, int_arg, type_repr
 from ..core import dtypes
-from ..core.grad_mode import no_grad
+from ..core.function import Function
+from ..core.grad_mode import is_grad_enabled, no_grad
 from ..core.tensor import Tensor
 from ..creation import from_numpy
 from ..ops.composite import composite
-from ..ops.shape import stack
 from . import init
 from .functional_ext import basic as F
 from .layers import _empty
@@ -52,18 +52,145 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
         raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar types: "
                            f"Long, Int; but got torch.{input.dtype._legacy}Tensor instead (while checking arguments for "
                            "embedding_bag)")
+    _check_indices(indices, weight.shape[0], mode == "max" or not fast_kernel(padding_idx, weight))
+    padding = None if padding_idx is None else padding_idx % weight.shape[0]
+    rows = _look_up(weight, indices, padding, max_norm, norm_type, scale_grad_by_freq and mode != "max")
+    return bag_rows(rows, indices, starts, mode, padding, include_last_offset, per_sample_weights, weight)[0]
+
+
+def _look_up(weight: Tensor, indices: np.ndarray, padding: int | None, max_norm: float | None, norm_type: float,
+             scale_grad_by_freq: bool) -> Tensor:
+    """weight's rows for the indices (max_norm renorms them in place first, as embedding does)."""
+    if max_norm is not None:
+        F.embedding_renorm_(weight, indices, max_norm, norm_type)
+    if scale_grad_by_freq:
+        weight = _FrequencyScaled.apply(weight, _frequency_divisors(indices, weight.shape[0]))
+    return F.embedding(from_numpy(indices), weight, padding)
+
+
+def _frequency_divisors(indices: np.ndarray, count: int) -> np.ndarray:
+    """What torch's bag backward divides each row's gradient by under scale_grad_by_freq: the k-th smallest
+    distinct index gets the count of the k-th smallest index (sorted, repeats kept), not its own count:
+    its kernel reads `counts[indices[i]]` with i the distinct index's number (measured: torch 2.13)."""
+    ordered = np.sort(indices)
+    distinct = np.unique(ordered)
+    divisors = np.ones(count)
+    divisors[distinct] = np.bincount(indices, minlength=count)[ordered[:len(distinct)]]
+    return divisors
+
+
+class _FrequencyScaled(Function):
+    """The weight as it is, whose gradient rows come back divided by `divisors`."""
+
+    @staticmethod
+    def forward(ctx, weight, divisors):
+        ctx.divisors = Tensor._make(divisors.astype(weight._data.dtype)[:, None])
+        return Tensor._make(weight._data.copy())
+
+    @staticmethod
+    def backward(ctx, g):
+        return g / ctx.divisors, None
+
+
+def bag_rows(rows: Tensor, indices: np.ndarray, starts: np.ndarray, mode: str, padding: int | None,
+             include_last_offset: bool, per_sample_weights: Tensor | None, weight: Tensor) -> tuple:
+    """(one reduced row per bag, offset2bag, bag_size, max_indices): the looked-up `rows` reduced bag by bag,
+    and the three arrays torch's kernel returns beside the output (what torch.embedding_bag shows).
+
+    As in torch, two kernels read the bags differently when include_last_offset is set and the last offset
+    is short of the end: the fast one (sum and mean of a float32 or half table, no padding_idx) adds the
+    entries up to the last offset, the general one (and mean's divisor) reads the last bag to the end of the
+    input. The fast kernel's sum fills no offset2bag."""
     bags = _bag_ranges(starts, len(indices), include_last_offset)
-    _check_indices(indices, weight.shape[0], mode)
-    padding = -1 if padding_idx is None else padding_idx % weight.shape[0]
-    rows = F.embedding(from_numpy(indices), weight, None if padding_idx is None else padding, max_norm, norm_type,
-                       scale_grad_by_freq)
+    fast = fast_kernel(padding, weight)
+    offset2bag = _offset2bag(starts[:len(bags)], len(indices))
+    counted = indices != (-1 if padding is None else padding)
+    bag_size = np.bincount(offset2bag[counted & (offset2bag >= 0)], minlength=len(bags))
     if per_sample_weights is not None:
         rows = rows * per_sample_weights.unsqueeze(1)
     if mode == "max":
-        bagged = _max_per_bag(rows, indices, bags, padding)
+        positions, max_indices = _max_positions(rows, indices, offset2bag, counted, len(bags))
+        bagged = _max_rows(rows, positions)
     else:
-        bagged = from_numpy(_bag_matrix(indices, bags, padding, mode, rows.dtype.np)).matmul(rows)
-    return composite(bagged, "EmbeddingBagBackward0", weight, per_sample_weights)
+        members = _fast_members(bags, len(indices)) if fast else offset2bag
+        matrix = np.zeros((len(bags), len(indices)), dtype=rows.dtype.np)
+        keep = counted & (members >= 0)
+        matrix[members[keep], np.flatnonzero(keep)] = 1
+        if mode == "mean":
+            matrix /= np.maximum(bag_size, 1)[:, None]
+        bagged = from_numpy(matrix).matmul(rows)
+        max_indices = bag_size.copy()
+    if mode == "sum":  # (torch's sum kernel sizes these by the offsets, not the bags, for a weight without grad)
+        by_offsets = not weight.requires_grad
+        bag_size = max_indices = np.zeros(len(starts) if by_offsets else len(bags), np.int64)
+    if mode == "sum" and fast:
+        offset2bag = offset2bag[:0]
+    out = composite(bagged, "EmbeddingBagBackward0", weight, per_sample_weights)
+    return out, offset2bag, bag_size, max_indices
+
+
+def fast_kernel(padding: int | None, weight: Tensor) -> bool:
+    """Whether torch sums the bags with its fast kernel (which has no float64 form)."""
+    return padding is None and weight.dtype != dtypes.float64
+
+
+_MODES = ("sum", "mean", "max")
+
+
+def native_embedding_bag(weight: Tensor, indices: Tensor, offsets: Tensor, scale_grad_by_freq: bool = False,
+                         mode: int = 0, sparse: bool = False, per_sample_weights: Tensor | None = None,
+                         include_last_offset: bool = False, padding_idx: int | None = None) -> tuple:
+    """torch.embedding_bag, the kernel behind F.embedding_bag: mode is a code (0 sum, 1 mean, 2 max), and it
+    returns (output, offset2bag, bag_size, max_indices) in the indices' and offsets' promoted integer type:
+    offset2bag is each entry's bag (empty for a sum without padding_idx), bag_size each bag's count of
+    entries other than padding_idx (zeros for a sum), max_indices the weight row of each maximum (max), a
+    copy of bag_size (mean) or zeros (sum)."""
+    scale_grad_by_freq = bool_arg("embedding_bag", "scale_grad_by_freq", scale_grad_by_freq, 4)
+    mode = int_arg("embedding_bag", "mode", mode, 5)
+    if bool_arg("embedding_bag", "sparse", sparse, 6) and weight.requires_grad and is_grad_enabled():
+        raise NotImplementedError("embedding_bag: sparse=True (sparse gradients) is not supported")
+    include_last_offset = bool_arg("embedding_bag", "include_last_offset", include_last_offset, 8)
+    _check_kernel_arguments(weight, indices, offsets, mode, per_sample_weights)
+    if padding_idx is not None:
+        padding_idx = int_arg("embedding_bag", "padding_idx", padding_idx, 9)
+        count = weight.shape[0]
+        if not -count <= padding_idx < count:
+            raise RuntimeError(f"padding_idx must be within the number of embeddings, -{count} through {count - 1}, "
+                               f"but got {padding_idx}")
+        padding_idx %= count
+    flat, starts = indices.numpy().reshape(-1).astype(np.int64), offsets.numpy().astype(np.int64)
+    if len(starts) and starts[-1] > indices.shape[0]:
+        raise RuntimeError(f"offsets[-1] can not be greater than input's length {indices.shape[0]} but got "
+                           f"offsets[-1] of {starts[-1]}")
+    _check_indices(flat, weight.shape[0], mode == 2 or not fast_kernel(padding_idx, weight))
+    rows = _look_up(weight, flat, padding_idx, None, 2.0, scale_grad_by_freq and mode != 2)
+    out, offset2bag, bag_size, max_indices = bag_rows(rows, flat, starts, _MODES[mode], padding_idx,
+                                                      include_last_offset, per_sample_weights, weight)
+    kind = np.int32 if indices.dtype == offsets.dtype == dtypes.int32 else np.int64
+    return (out,) + tuple(from_numpy(np.ascontiguousarray(a, dtype=kind)) for a in (offset2bag, bag_size, max_indices))
+
+
+def _check_kernel_arguments(weight: Tensor, indices: Tensor, offsets: Tensor, mode: int,
+                            per_sample_weights: Tensor | None) -> None:
+    """torch.embedding_bag's own checks, in its order and words (F.embedding_bag words its own in Python)."""
+    for value in (indices, offsets):  # (torch names the offsets' wrong type as the indices')
+        if value.dtype not in (dtypes.int64, dtypes.int32):
+            raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar types: "
+                               f"Long, Int; but got {value.type()} instead (while checking arguments for "
+                               "embedding_bag)")
+    if offsets.dim() != 1:
+        raise RuntimeError(f"offsets has to be a 1D Tensor, but got Tensor of dimension {offsets.dim()}")
+    if weight.dim() != 2:
+        raise RuntimeError(f"weight has to be a 2D Tensor, but got Tensor of dimension {weight.dim()}")
+    if not 0 <= mode <= 2:
+        raise RuntimeError("`mode` must be sum, mean, or max.")
+    if per_sample_weights is not None:
+        if mode != 0:
+            raise RuntimeError("embedding_bag: per_sample_weights only supported with mode='sum'")
+        if per_sample_weights.numel() != indices.numel():
+            raise RuntimeError("Expected per_sample_weights.value().numel() == indices.numel() to be true, but got "
+                               "false.  (Could this error message be improved?  If so, please report an "
+                               "enhancement request to PyTorch.)")
 
 
 def _flat_bags(input: Tensor, offsets: Tensor | None, include_last_offset: bool,
@@ -87,13 +214,15 @@ def _flat_bags(input: Tensor, offsets: Tensor | None, include_last_offset: bool,
     return input.numpy().astype(np.int64), offsets.numpy().astype(np.int64), per_sample_weights
 
 
-def _check_indices(indices: np.ndarray, count: int, mode: str) -> None:
-    """torch's RuntimeError for an index outside [0, num_embeddings) (its max kernel words it its own way)."""
+def _check_indices(indices: np.ndarray, count: int, general_kernel: bool) -> None:
+    """torch's RuntimeError for an index outside [0, num_embeddings): its general kernel (max, a padding_idx or
+    a float64 table) names the value, its fast kernel the entry. (With several threads, torch's fast kernel
+    can fail on an internal check instead when the entry is in the last bag; one thread gives this.)"""
     bad = np.flatnonzero((indices < 0) | (indices >= count))
     if not bad.size:
         return
     i = int(bad[0])
-    if mode == "max":
+    if general_kernel:
         raise RuntimeError(f"embedding_bag: Expected idx >= 0 && idx < num_embeddings but found idx to be {indices[i]}")
     raise RuntimeError(f"Index {i} of input takes value {indices[i]} which is not in the valid range [0, {count})")
 
@@ -127,27 +256,41 @@ def _bag_ranges(starts: np.ndarray, total: int, include_last_offset: bool) -> li
     return list(zip(starts[:len(ends)], ends))
 
 
-def _bag_matrix(indices: np.ndarray, bags: list, padding: int, mode: str, dtype: np.dtype) -> np.ndarray:
-    """(bags, entries) matrix whose product with the looked-up rows sums (or averages) each bag."""
-    matrix = np.zeros((len(bags), len(indices)), dtype=dtype)
+def _offset2bag(starts: np.ndarray, total: int) -> np.ndarray:
+    """The bag of every entry (the last bag runs to the end; -1 before the first bag), as torch makes it:
+    a count of bag starts at each position, summed up."""
+    marks = np.zeros(total + 1, np.int64)
+    np.add.at(marks, starts, 1)
+    return (np.cumsum(marks) - 1)[:total]
+
+
+def _fast_members(bags: list, total: int) -> np.ndarray:
+    """The bag of every entry when bags end where their ranges say (-1 for entries in no bag)."""
+    members = np.full(total, -1, np.int64)
     for b, (start, end) in enumerate(bags):
-        members = np.arange(start, end)
-        members = members[indices[start:end] != padding]
-        if len(members):
-            matrix[b, members] = 1 / len(members) if mode == "mean" else 1
-    return matrix
+        members[start:end] = b
+    return members
 
 
-def _max_per_bag(rows: Tensor, indices: np.ndarray, bags: list, padding: int) -> Tensor:
-    maxima = []
-    for start, end in bags:
-        members = np.arange(start, end)
-        members = members[indices[start:end] != padding]
+def _max_positions(rows: Tensor, indices: np.ndarray, offset2bag: np.ndarray, counted: np.ndarray,
+                   count: int) -> tuple:
+    """For every bag and column, the entry holding the maximum (the first one on a tie, as torch's strict `>`;
+    -1 for an empty bag), and the weight row it came from (0 for an empty bag)."""
+    values = rows.detach().numpy()
+    positions = np.full((count, rows.shape[1]), -1, np.int64)
+    for b in range(count):
+        members = np.flatnonzero((offset2bag == b) & counted)
         if len(members):
-            maxima.append(rows[from_numpy(members)].amax(0))
-        else:
-            maxima.append(from_numpy(np.zeros(rows.shape[1], rows.dtype.np)))
-    return stack(maxima) if maxima else from_numpy(np.zeros((0, rows.shape[1]), rows.dtype.np))
+            positions[b] = members[np.argmax(values[members], axis=0)]
+    return positions, np.where(positions >= 0, indices[positions], 0)
+
+
+def _max_rows(rows: Tensor, positions: np.ndarray) -> Tensor:
+    """The maxima as a gather from rows, so the gradient goes to the maximum's entry alone (as torch's)."""
+    if not positions.size or not rows.shape[0]:
+        return from_numpy(np.zeros(positions.shape, rows.dtype.np))
+    picked = rows.gather(0, from_numpy(np.maximum(positions, 0)))
+    return picked.masked_fill(from_numpy(positions < 0), 0)
 
 
 class EmbeddingBag(Module):

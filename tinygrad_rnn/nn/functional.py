@@ -44,6 +44,7 @@ from .functional_ext.conv import (  # noqa: E402, F401
     conv1d,
     conv2d,
     conv3d,
+    conv_tbc,
     conv_transpose1d,
     conv_transpose2d,
     conv_transpose3d,
@@ -117,7 +118,13 @@ threshold = _activation_ext.threshold  # (imported by name, it would clash with 
 from ..surface.tensor_first import FUNCTIONAL as _FUNCTIONAL  # noqa: E402
 from ..surface.tensor_first import refuse_non_tensors as _refuse_non_tensors  # noqa: E402
 from .functional_ext.grid import affine_grid, grid_sample  # noqa: E402
-from .functional_ext.vectors import channel_shuffle, gumbel_softmax, normalize, pdist  # noqa: E402
+from .functional_ext.vectors import (  # noqa: E402
+    channel_shuffle,
+    gumbel_softmax,
+    native_channel_shuffle,
+    normalize,
+    pdist,
+)
 
 _refuse_non_tensors(globals(), _FUNCTIONAL)  # F.hardshrink(array): torch's TypeError
 
@@ -146,6 +153,7 @@ __all__ = [
     "conv1d",
     "conv2d",
     "conv3d",
+    "conv_tbc",
     "conv_transpose1d",
     "conv_transpose2d",
     "conv_transpose3d",
@@ -212,6 +220,7 @@ __all__ = [
     "multi_margin_loss",
     "multilabel_margin_loss",
     "multilabel_soft_margin_loss",
+    "native_channel_shuffle",
     "nll_loss",
     "normalize",
     "one_hot",

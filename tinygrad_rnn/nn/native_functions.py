@@ -3,6 +3,8 @@ saves for backward besides the output, and take every argument by position witho
 
     out, mean, rstd = torch.native_layer_norm(x, [4], weight, bias, 1e-5)   # mean, rstd: (..., 1)
     out, mask = torch.native_dropout(x, 0.5, True)                          # mask: bool, True where kept
+    out, offset2bag, bag_size, max_indices = torch.embedding_bag(weight, indices, offsets, False, 1)  # mean
+    out = torch.grid_sampler(image, grid, 0, 0, False)                      # F.grid_sample's modes as codes
 
 The outputs come from the nn.functional implementations (same numbers and gradients); the statistics are
 computed beside them, as the kernel's saved values (no gradient flows into them, as in torch, except
@@ -22,8 +24,13 @@ from ..creation import empty, from_numpy
 from ..random import bernoulli
 from ..surface.ops import parser_errors
 from . import functional as F
+from .embedding_bag import native_embedding_bag as embedding_bag
 from .functional_ext.basic import batch_norm_kernel
 from .functional_ext.basic import embedding_renorm_ as renorm_rows
+from .functional_ext.conv import conv_tbc  # noqa: F401  (torch.conv_tbc is F.conv_tbc)
+from .functional_ext.grid import affine_grid_kernel
+from .functional_ext.vectors import native_channel_shuffle  # noqa: F401  (torch's namespace has it too)
+from .utils.weight_norm import norm_except_dim as weight_norm_denominator
 
 
 def _saved(values: np.ndarray, like: Tensor) -> Tensor:
@@ -144,27 +151,6 @@ def fill(input: Tensor, value: Any, **kwargs: Any) -> Tensor:
     return rename(out, "FillBackward1" if isinstance(value, Tensor) else "FillBackward0")
 
 
-def conv_tbc(input: Tensor, weight: Tensor, bias: Tensor, pad: int = 0) -> Tensor:
-    """1-d convolution in fairseq's layout: input (time, batch, channels), weight (kernel, in, out), bias (out)."""
-    for position, (name, value) in enumerate((("input", input), ("weight", weight), ("bias", bias)), start=1):
-        tensor_arg("conv_tbc", name, value, position)
-    pad = int_arg("conv_tbc", "pad", pad, 4)
-    if input.ndim != 3:
-        raise RuntimeError("Input must have 3 dims: time, batch, in_channel")
-    if input.shape[2] != weight.shape[1]:
-        raise RuntimeError("Input dim 2 (input channels) is not == dim 1 in the weight tensor")
-    if bias.shape[0] != weight.shape[2]:
-        raise RuntimeError("Bias size must equal dim 2 in the weight tensor (output channels).")
-    length = input.shape[0] + 2 * pad - weight.shape[0] + 1
-    if length < 0:
-        raise RuntimeError(f"Trying to create tensor with negative dimension {length}: "
-                           f"[{length}, {input.shape[1]}, {weight.shape[2]}]")
-    if length == 0:  # (conv1d refuses a kernel longer than the input; torch's kernel gives no frames)
-        return empty(0, input.shape[1], weight.shape[2], dtype=input.dtype)
-    out = F.conv1d(input.permute(1, 2, 0), weight.permute(2, 1, 0), bias, padding=pad)
-    return out.permute(2, 0, 1)
-
-
 def convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any, padding: Any, dilation: Any,
                 transposed: bool, output_padding: Any, groups: int) -> Tensor:
     """The convolution every conv function calls: 1-, 2- or 3-d as the weight's dims say, transposed or not."""
@@ -181,7 +167,96 @@ def convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any,
     return (F.conv1d, F.conv2d, F.conv3d)[nd - 1](input, weight, bias, stride, padding, dilation, groups)
 
 
+_SAMPLING_MODES, _PADDING_MODES = ("bilinear", "nearest", "bicubic"), ("zeros", "border", "reflection")
+
+
+def grid_sampler(input: Tensor, grid: Tensor, interpolation_mode: int, padding_mode: int,
+                 align_corners: bool) -> Tensor:
+    """F.grid_sample with its modes as torch's codes: interpolation 0 bilinear, 1 nearest, 2 bicubic; padding 0
+    zeros, 1 border, 2 reflection. A 4-d input samples in 2-d, a 5-d one in 3-d."""
+    return _sampled("grid_sampler", None, input, grid, interpolation_mode, padding_mode, align_corners)
+
+
+def grid_sampler_2d(input: Tensor, grid: Tensor, interpolation_mode: int, padding_mode: int,
+                    align_corners: bool) -> Tensor:
+    """grid_sampler for a 4-d input (N, C, H, W) and grid (N, H_out, W_out, 2) only."""
+    return _sampled("grid_sampler_2d", 4, input, grid, interpolation_mode, padding_mode, align_corners)
+
+
+def grid_sampler_3d(input: Tensor, grid: Tensor, interpolation_mode: int, padding_mode: int,
+                    align_corners: bool) -> Tensor:
+    """grid_sampler for a 5-d input (N, C, D, H, W) and grid (N, D_out, H_out, W_out, 3) only."""
+    return _sampled("grid_sampler_3d", 5, input, grid, interpolation_mode, padding_mode, align_corners)
+
+
+def _sampled(name: str, dims: int | None, input: Tensor, grid: Tensor, interpolation_mode: int, padding_mode: int,
+             align_corners: bool) -> Tensor:
+    interpolation_mode = int_arg(name, "interpolation_mode", interpolation_mode, 3)
+    padding_mode = int_arg(name, "padding_mode", padding_mode, 4)
+    align_corners = bool_arg(name, "align_corners", align_corners, 5)
+    if dims is not None and (input.dim() != dims or grid.dim() != dims):
+        raise RuntimeError(f"grid_sampler(): expected {dims}D input and grid with same number of dimensions, but "
+                           f"got input with sizes {list(input.shape)} and grid with sizes {list(grid.shape)}")
+    # (torch reads memory it never wrote for other codes: no numbers to match)
+    if not 0 <= interpolation_mode < 3:
+        raise NotImplementedError(f"{name}: interpolation_mode {interpolation_mode} (torch knows 0, 1 and 2)")
+    if not 0 <= padding_mode < 3:
+        raise NotImplementedError(f"{name}: padding_mode {padding_mode} (torch knows 0, 1 and 2)")
+    return F.grid_sample(input, grid, _SAMPLING_MODES[interpolation_mode], _PADDING_MODES[padding_mode],
+                         align_corners)
+
+
+def affine_grid_generator(theta: Tensor, size: Any, align_corners: bool) -> Tensor:
+    """F.affine_grid without its Python checks: the grid (N, H, W, 2) or (N, D, H, W, 3) of theta's
+    (N, 2, 3) or (N, 3, 4) matrices applied to the base grid, with torch's kernel errors (its bmm's)."""
+    size = list(int_list_arg("affine_grid_generator", "size", size, 2))
+    align_corners = bool_arg("affine_grid_generator", "align_corners", align_corners, 3)
+    if len(size) not in (4, 5):
+        raise RuntimeError("AffineGridGenerator needs 4d (spatial) or 5d (volumetric) inputs.")
+    if theta.dim() < 3:  # torch transposes theta's dims 1 and 2 first
+        bound = max(theta.dim(), 1)
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-bound}, {bound - 1}], but got "
+                         f"{2 if theta.dim() == 2 else 1})")
+    dims = len(size) - 2
+    if theta.dim() != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    if theta.shape[0] != size[0] or theta.shape[2] != dims + 1:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{size[0]}, {dims + 1}] "
+                           f"but got: [{theta.shape[0]}, {theta.shape[2]}].")
+    if theta.shape[1] != dims:
+        raise RuntimeError(f"shape '{size[:1] + size[2:] + [dims]}' is invalid for input of size "
+                           f"{size[0] * int(np.prod(size[2:])) * theta.shape[1]}")
+    if not theta.is_floating_point():
+        raise NotImplementedError(f"affine_grid_generator with a {theta.dtype} theta (only floating point)")
+    return affine_grid_kernel(theta, size, align_corners)
+
+
+def norm_except_dim(v: Tensor, pow: int = 2, dim: int = 0) -> Tensor:
+    """The pow-norm of v over every dim but `dim`, shaped to broadcast against v (of all of v when dim=-1):
+    weight_norm's denominator, with torch's integer pow."""
+    pow, dim = int_arg("norm_except_dim", "pow", pow, 2), int_arg("norm_except_dim", "dim", dim, 3)
+    out = weight_norm_denominator(v, pow, dim)
+    return rename(out, "NormBackward0") if dim == -1 else out  # (torch's kernel calls at::norm)
+
+
+def native_norm(input: Tensor, p: Any = 2, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
+    """torch has this kernel for sparse tensors only: a dense tensor gets torch's NotImplementedError."""
+    tensor_arg("native_norm", "input", input, 1)
+    overload = "aten::native_norm" if dim is None and not keepdim and dtype is None else \
+        "aten::native_norm.ScalarOpt_dim_dtype"
+    raise NotImplementedError(f"Could not run '{overload}' with arguments from the 'CPU' backend. This could be "
+                              "because the operator doesn't exist for this backend, or was omitted during the "
+                              "selective/custom build process (if using custom build). (torch has it for sparse "
+                              "tensors only.)")
+
+
 # torch's parser words their missing arguments ('missing 1 required positional arguments: "eps"') and keywords
-(native_layer_norm, native_batch_norm, native_dropout, native_group_norm, conv_tbc, convolution,
- embedding_renorm_) = (parser_errors(f, f.__name__) for f in (native_layer_norm, native_batch_norm, native_dropout,
-                                                             native_group_norm, conv_tbc, convolution, embedding_renorm_))
+(native_layer_norm, native_batch_norm, native_dropout, native_group_norm, convolution, embedding_renorm_,
+ embedding_bag, grid_sampler, grid_sampler_2d, grid_sampler_3d, affine_grid_generator, norm_except_dim) = (
+    parser_errors(f, name) for f, name in (
+    (native_layer_norm, "native_layer_norm"), (native_batch_norm, "native_batch_norm"),
+    (native_dropout, "native_dropout"), (native_group_norm, "native_group_norm"),
+    (convolution, "convolution"), (embedding_renorm_, "embedding_renorm_"), (embedding_bag, "embedding_bag"),
+    (grid_sampler, "grid_sampler"), (grid_sampler_2d, "grid_sampler_2d"), (grid_sampler_3d, "grid_sampler_3d"),
+    (affine_grid_generator, "affine_grid_generator"),
+    (norm_except_dim, "norm_except_dim")))

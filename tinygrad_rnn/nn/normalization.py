@@ -8,6 +8,9 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+import numpy as np
+
+from ..core.function import Function
 from ..core.tensor import Tensor
 from .functional_ext import normalization as N
 from .layers import _BatchNorm, _NormBase, _ones, _zeros
@@ -100,6 +103,71 @@ class LocalResponseNorm(Module):
 
     def extra_repr(self) -> str:
         return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
+
+
+class CrossMapLRN2d(Module):
+    """Local response normalisation across channels of a 4-d input, Lua Torch's way: x / (k + alpha / size *
+    (sum of squares over a window of channels))^beta. torch keeps it as a Python Function whose window and
+    backward are its own (not LocalResponseNorm's), so both are ported here line for line."""
+
+    def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1) -> None:
+        super().__init__()
+        self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
+
+    def forward(self, input: Tensor) -> Tensor:
+        return _CrossMapLRN2d.apply(input, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self) -> str:
+        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
+
+
+class _CrossMapLRN2d(Function):
+    """torch.nn.modules._functions.CrossMapLRN2d: the window sum is a running sum (add the next channel's
+    square, drop one, in torch's order); backward is its hand-written formula, in the input's dtype."""
+
+    torch_name = "CrossMapLRN2dBackward"
+
+    @staticmethod
+    def forward(ctx, input, size, alpha=1e-4, beta=0.75, k=1):
+        if input.dim() != 4:
+            raise ValueError(f"CrossMapLRN2d: Expected input to be 4D, got {input.dim()}D instead.")
+        x = input._data
+        kind = x.dtype.type
+        square, channels = x * x, x.shape[1]
+        pre_pad = int((size - 1) / 2 + 1)
+        scale = np.empty_like(x)
+        scale[:, 0] = 0
+        for c in range(min(pre_pad, channels)):
+            scale[:, 0] += square[:, c]
+        for c in range(1, channels):
+            scale[:, c] = scale[:, c - 1]
+            if c < channels - pre_pad + 1:
+                scale[:, c] += square[:, c + pre_pad - 1]
+            if c > pre_pad:  # (torch's `>`: the window it drops from is one channel late)
+                scale[:, c] -= square[:, c - pre_pad]
+        scale = scale * kind(alpha / size) + kind(k)
+        output = np.power(scale, kind(-beta)) * x
+        ctx.size, ctx.alpha, ctx.beta, ctx.scale = size, alpha, beta, scale
+        ctx.input, ctx.output = x, output
+        return Tensor._make(output)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        g, x, output, scale, size = grad_output._data, ctx.input, ctx.output, ctx.scale, ctx.size
+        kind = x.dtype.type
+        channels = x.shape[1]
+        padded = np.zeros((channels + size - 1,) + x.shape[2:], x.dtype)
+        factor = kind(-(2 * ctx.alpha * ctx.beta / size))
+        inverse_pre_pad = int(size - (size - 1) / 2)
+        grad_input = np.power(scale, kind(-ctx.beta)) * g
+        for n in range(x.shape[0]):
+            padded[inverse_pre_pad:inverse_pre_pad + channels] = g[n] * output[n] / scale[n]
+            accumulated = padded[:size - 1].sum(0)
+            for c in range(channels):
+                accumulated += padded[c + size - 1]
+                grad_input[n, c] += factor * x[n, c] * accumulated
+                accumulated -= padded[c]
+        return Tensor._make(grad_input), None, None, None, None
 
 
 class RMSNorm(Module):

@@ -843,3 +843,125 @@ def _expm(a: np.ndarray) -> np.ndarray:
 def matrix_exp(input: Tensor) -> Tensor:
     check_square(input, "linalg.matrix_exp")
     return LinalgMatrixExp.apply(input)
+
+
+# ------------------------------------------------------------------ Householder reflectors: geqrf, orgqr, ormqr
+class Geqrf(Function):
+    """LAPACK's geqrf: R on and above the diagonal, the Householder vectors (unit first entry implied) below it,
+    and their scales tau. numpy's qr(mode='raw') is that call, transposed. torch has no derivative for it."""
+
+    @staticmethod
+    def forward(ctx, A):
+        a = A._data
+        m, n = a.shape[-2:]
+        flat = a.reshape((int(np.prod(a.shape[:-2])), m, n))
+        packed, tau = np.empty_like(flat), np.empty((len(flat), min(m, n)), a.dtype)
+        for i, matrix in enumerate(flat):
+            if min(m, n):
+                h, t = np.linalg.qr(matrix, mode="raw")
+                packed[i], tau[i] = h.T, t
+        return (Tensor._make(packed.reshape(a.shape)),
+                Tensor._make(tau.reshape(a.shape[:-2] + (min(m, n),))))
+
+    @staticmethod
+    def backward(ctx, g_a, g_tau):
+        raise NotImplementedError("the derivative for 'geqrf' is not implemented.")
+
+    @staticmethod
+    def jvp(ctx, tangent):
+        raise NotImplementedError("Trying to use forward AD with geqrf that does not support it because it has not "
+                                  "been implemented yet.")
+
+
+def _geqrf_samples(rng: np.random.Generator) -> list[Sample]:
+    return [Sample((np.asarray(rng.standard_normal(s)),)) for s in ((4, 3), (2, 3, 5), (1, 1))]
+
+
+@op(out=True, samples=_geqrf_samples, differentiable=False)
+def geqrf(input: Tensor) -> Any:
+    """(a, tau): LAPACK's compact QR, whose reflectors orgqr and ormqr apply."""
+    if input.ndim < 2:
+        raise RuntimeError("torch.geqrf: input must have at least 2 dimensions.")
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"geqrf_cpu\" not implemented for '{input.dtype._legacy}'")
+    return return_types.geqrf(*Geqrf.apply(input))
+
+
+def _reflected(reflectors: Tensor, tau: Tensor, start: Tensor) -> Tensor:
+    """H_1 H_2 ... H_k applied to `start` from the left, H_i = I - tau_i v_i v_i^T, v_i the i-th column of the
+    reflectors below the diagonal with a 1 on it (written with Tensor ops: the gradient reaches both)."""
+    m, n = reflectors.shape[-2:]
+    unit = Tensor._make(np.eye(m, n, dtype=reflectors._data.dtype))
+    vectors = tril(reflectors, -1) + unit
+    if not tau.shape[-1]:  # no reflector: the start as it is, still a node of both (as torch's)
+        return where(Tensor._make(np.zeros(start.shape, bool)), reflectors, start)
+    out = start
+    for i in reversed(range(tau.shape[-1])):
+        v = vectors[..., :, i:i + 1]
+        out = out - tau[..., i:i + 1].unsqueeze(-1) * matmul(v, matmul(_mT(v), out))
+    return out
+
+
+def _check_reflectors(input: Tensor, tau: Tensor, name: str) -> None:
+    if input.ndim < 2:
+        raise RuntimeError(f"{name}: input must have at least 2 dimensions.")
+    if tau.ndim != input.ndim - 1:
+        raise RuntimeError(f"{name}: Expected tau to have one dimension less than input, but got tau.ndim equal to "
+                           f"{tau.ndim} and input.ndim is equal to {input.ndim}")
+
+
+def _householder_samples(rng: np.random.Generator) -> list[Sample]:
+    def pair(shape: tuple, k: int) -> Sample:
+        return Sample((np.asarray(rng.standard_normal(shape)), np.asarray(rng.random(shape[:-2] + (k,)) + 0.5)))
+    return [pair((3, 2), 2), pair((2, 3, 2), 1), pair((1, 1), 1)]  # (small: gradgradcheck loops over each)
+
+
+@op(out=True, samples=_householder_samples)
+def orgqr(input: Tensor, tau: Tensor) -> Tensor:
+    """The first n columns of Q = H_1 ... H_k from geqrf's (input, tau): linalg.householder_product."""
+    name = "torch.linalg.householder_product"
+    _check_reflectors(input, tau, name)
+    if input.shape[-2] < input.shape[-1]:
+        raise RuntimeError(f"{name}: input.shape[-2] must be greater than or equal to input.shape[-1]")
+    if input.shape[-1] < tau.shape[-1]:
+        raise RuntimeError(f"{name}: input.shape[-1] must be greater than or equal to tau.shape[-1]")
+    if tau.dtype is not input.dtype:
+        raise RuntimeError(f"{name}: tau dtype {tau.dtype._legacy} does not match input dtype {input.dtype._legacy}")
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"orgqr_cpu\" not implemented for '{input.dtype._legacy}'")
+    m, n = input.shape[-2:]
+    start = Tensor._make(np.broadcast_to(np.eye(m, n, dtype=input._data.dtype), input.shape).copy())
+    return composite(_reflected(input, tau, start), "LinalgHouseholderProductBackward0", input, tau)
+
+
+def _ormqr_samples(rng: np.random.Generator) -> list[Sample]:
+    def triple(shape: tuple, k: int, other: tuple, **kwargs: Any) -> Sample:
+        return Sample((np.asarray(rng.standard_normal(shape)), np.asarray(rng.random(shape[:-2] + (k,)) + 0.5),
+                       np.asarray(rng.standard_normal(other))), kwargs)
+    return [triple((3, 2), 2, (3, 2)), triple((2, 3, 2), 2, (2, 2, 3), left=False, transpose=True)]
+
+
+@op(out=True, samples=_ormqr_samples)
+def ormqr(input: Tensor, tau: Tensor, other: Tensor, left: bool = True, transpose: bool = False) -> Tensor:
+    """op(Q) @ other (left) or other @ op(Q), Q = H_1 ... H_k the full square product of geqrf's reflectors,
+    op(Q) = Q^T with transpose."""
+    name = "torch.ormqr"
+    _check_reflectors(input, tau, name)
+    if other.ndim < 2:
+        raise RuntimeError(f"{name}: other must have at least 2 dimensions.")
+    side = -2 if left else -1
+    if other.shape[side] != input.shape[-2]:
+        raise RuntimeError(f"{name}: other.shape[{side}] must be equal to input.shape[-2]")
+    if tau.shape[-1] != min(other.shape[side], input.shape[-1]):
+        raise RuntimeError(f"{name}: tau.shape[-1] must be equal to min(other.shape[{side}], input.shape[-1])")
+    if other.shape[:-2] != input.shape[:-2]:
+        raise RuntimeError(f"{name}: Expected batch dimensions of other to be equal to input.shape[:-2], but got "
+                           f"{list(other.shape[:-2])}")
+    if other.dtype is not input.dtype:
+        raise RuntimeError(f"{name}: Expected input and other to have the same dtype, but input has dtype"
+                           f"{input.dtype._legacy} and other has dtype {other.dtype._legacy}")
+    m = input.shape[-2]
+    eye = Tensor._make(np.broadcast_to(np.eye(m, dtype=input._data.dtype), input.shape[:-2] + (m, m)).copy())
+    q = _reflected(input, tau, eye)
+    q = _mT(q) if transpose else q
+    return composite(matmul(q, other) if left else matmul(other, q), "OrmqrBackward0", input, tau, other)

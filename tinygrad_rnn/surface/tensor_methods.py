@@ -849,6 +849,24 @@ class TensorMethods:
     def output_nr(self) -> int:
         return self._output_nr
 
+    @property
+    def grad_dtype(self) -> Any:
+        """The dtype a leaf's gradient is accumulated in: its own, or None once set so (any dtype)."""
+        if not self.is_leaf:
+            raise RuntimeError("grad_dtype can only be accessed on leaf tensors.")
+        return self.__dict__.get("_grad_dtype", self.dtype)
+
+    @grad_dtype.setter
+    def grad_dtype(self, value: Any) -> None:
+        if not self.is_leaf:
+            raise RuntimeError("grad_dtype can only be set on leaf tensors.")
+        if value is not None and not isinstance(value, dtypes.dtype):
+            raise RuntimeError(f"grad_dtype must be a torch.dtype or None, but got {type(value).__name__}")
+        if value is not None and value is not self.dtype:  # (the engine accumulates in the tensor's dtype)
+            raise NotImplementedError(f"Tensor.grad_dtype = {value}: a gradient kept in another dtype than the "
+                                      f"tensor's ({self.dtype}) is not implemented")
+        self.__dict__["_grad_dtype"] = value
+
     def storage(self) -> TypedStorage:
         """The flat memory this tensor views, as elements of its dtype (torch warns once: deprecated)."""
         warn_typed_storage_removal()

@@ -21,6 +21,7 @@ from ...core.function import Function, rename
 from ...core.tensor import Tensor
 from ...ops.composite import composite
 from ...ops.shape import infer_shape
+from ...surface.ops import parser_errors
 from ...surface.settings import warn_once
 from ...threads import get_num_threads
 from .im2col import Col2Im, Im2Col, blocks_along
@@ -470,3 +471,27 @@ def conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     """The adjoint of conv3d: input (N, C, D, H, W), weight (C, O/groups, kd, kh, kw)."""
     return conv_transposed(input, weight, bias, stride, padding, output_padding, groups, dilation, 3,
                            "conv_transpose3d")
+
+
+def conv_tbc(input: Tensor, weight: Tensor, bias: Tensor, pad: int = 0) -> Tensor:
+    """1-d convolution in fairseq's layout: input (time, batch, channels), weight (kernel, in, out), bias (out)."""
+    for position, (name, value) in enumerate((("input", input), ("weight", weight), ("bias", bias)), start=1):
+        tensor_arg("conv_tbc", name, value, position)
+    pad = int_arg("conv_tbc", "pad", pad, 4)
+    if input.ndim != 3:
+        raise RuntimeError("Input must have 3 dims: time, batch, in_channel")
+    if input.shape[2] != weight.shape[1]:
+        raise RuntimeError("Input dim 2 (input channels) is not == dim 1 in the weight tensor")
+    if bias.shape[0] != weight.shape[2]:
+        raise RuntimeError("Bias size must equal dim 2 in the weight tensor (output channels).")
+    length = input.shape[0] + 2 * pad - weight.shape[0] + 1
+    if length < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {length}: "
+                           f"[{length}, {input.shape[1]}, {weight.shape[2]}]")
+    if length == 0:  # (conv1d refuses a kernel longer than the input; torch's kernel gives no frames)
+        return input.new_empty((0, input.shape[1], weight.shape[2]))
+    out = conv1d(input.permute(1, 2, 0), weight.permute(2, 1, 0), bias, padding=pad)
+    return out.permute(2, 0, 1)
+
+
+conv_tbc = parser_errors(conv_tbc, "conv_tbc")  # (torch's parser words its argument errors)

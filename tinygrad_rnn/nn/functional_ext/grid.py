@@ -38,7 +38,9 @@ def _align(align_corners: bool | None) -> bool:
 
 def _base_coordinates(n: int, align_corners: bool, like: Tensor) -> Tensor:
     """n points spanning [-1, 1]: the pixel centres (align_corners=False) or the corner pixels (True)."""
-    points = linspace(-1.0, 1.0, n, dtype=like.dtype) if n > 1 else like.new_zeros((n,))
+    if n <= 1:  # (the kernel's empty grid, or the one centre)
+        return like.new_zeros((n,))
+    points = linspace(-1.0, 1.0, n, dtype=like.dtype)
     return points if align_corners else points * ((n - 1) / n)
 
 
@@ -63,6 +65,13 @@ def affine_grid(theta: Tensor, size: Any, align_corners: bool | None = None) -> 
                       "of affine_grid for details.", stacklevel=2)
     elif min(size) <= 0:
         raise ValueError(f"Expected non-zero, positive output size. Got {given}")
+    return affine_grid_kernel(theta, size, align_corners)
+
+
+def affine_grid_kernel(theta: Tensor, size: list, align_corners: bool) -> Tensor:
+    """affine_grid's grid, from a theta and size already checked (torch.affine_grid_generator's checks differ)."""
+    spatial = size[2:]
+    dims = len(spatial)
     # One coordinate per spatial dim, varying along it: x along the last dim (W), then y (H), then z (D).
     coordinates = []
     for axis, length in enumerate(spatial):

@@ -1,5 +1,6 @@
 """Functions on vectors and channels that nn layers do not cover: `normalize`, `pdist`, `cdist`,
-`gumbel_softmax` and `channel_shuffle`. Each is written with Tensor operations, so its gradient
+`gumbel_softmax` and `channel_shuffle` (and `native_channel_shuffle`, its kernel's form, without a
+derivative). Each is written with Tensor operations, so its gradient
 (and gradient of gradient) comes from the ops it is made of.
 
     F.normalize(x, dim=1)       # x / max(||x||_p, eps) along dim
@@ -19,7 +20,9 @@ from ...core.grad_mode import is_grad_enabled
 from ...core.tensor import Tensor
 from ...creation import from_numpy
 from ...ops.composite import composite
+from ...ops.pointwise_more import NoDerivative
 from ...ops.shape import cat
+from ...surface.ops import parser_errors
 
 
 def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Tensor | None = None) -> Tensor:
@@ -81,15 +84,42 @@ def channel_shuffle(input: Tensor, groups: int) -> Tensor:
     """(N, g k, *) -> (N, k g, *): channel c = i k + j moves to j g + i, mixing the groups."""
     tensor_arg("channel_shuffle", "input", input, 1)
     groups = int_arg("channel_shuffle", "groups", groups, 2)
+    _check_shuffle(input, groups)
+    n, c, *rest = input.shape
+    shuffled = input.reshape(n, groups, c // groups, *rest).transpose(1, 2).reshape(input.shape)
+    return composite(shuffled, "ChannelShuffleBackward0", input)
+
+
+def _check_shuffle(input: Tensor, groups: int) -> None:
     if input.dim() <= 2:
         raise RuntimeError(f"channel_shuffle expects input with > 2 dims, but got input with sizes {list(input.shape)}")
     if groups <= 0:
         raise RuntimeError(f"Number of groups to divide channels in must be positive. Value of groups:{groups}")
-    n, c, *rest = input.shape
-    if c % groups:
-        raise RuntimeError(f"Number of channels must be divisible by groups. Got {c} channels and {groups} groups.")
-    shuffled = input.reshape(n, groups, c // groups, *rest).transpose(1, 2).reshape(input.shape)
-    return composite(shuffled, "ChannelShuffleBackward0", input)
+    if input.shape[1] % groups:
+        raise RuntimeError(f"Number of channels must be divisible by groups. Got {input.shape[1]} channels and "
+                           f"{groups} groups.")
+
+
+def native_channel_shuffle(input: Tensor, groups: int) -> Tensor:
+    """channel_shuffle as torch's kernel does it: the same numbers, but no derivative (a backward through it
+    raises, as torch's)."""
+    tensor_arg("native_channel_shuffle", "input", input, 1)
+    groups = int_arg("native_channel_shuffle", "groups", groups, 2)
+    _check_shuffle(input, groups)
+    return _NativeChannelShuffle.apply(input, groups)
+
+
+class _NativeChannelShuffle(NoDerivative):
+    aten_name = "native_channel_shuffle"
+
+    @staticmethod
+    def forward(ctx, x, groups):
+        n, c, *rest = x.shape
+        shuffled = x._data.reshape(n, groups, c // groups, *rest).swapaxes(1, 2)
+        return Tensor._make(np.ascontiguousarray(shuffled).reshape(x.shape))
+
+
+native_channel_shuffle = parser_errors(native_channel_shuffle, "native_channel_shuffle")
 
 
 _CDIST_MODES = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist", "donot_use_mm_for_euclid_dist")
