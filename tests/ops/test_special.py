@@ -223,27 +223,3 @@ def test_every_special_function_but_the_softmaxes_takes_out_as_torch():
             except TypeError:
                 results.append("TypeError")
         assert results[0] == results[1], name
-
-
-# ------------------------------------------------------------------ Bessel and Airy: torch's cephes approximations
-CEPHES = ["airy_ai", "bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "modified_bessel_k0", "modified_bessel_k1",
-          "scaled_modified_bessel_k0", "scaled_modified_bessel_k1"]
-CEPHES_GRID = np.concatenate([[0.0, -0.0, 1e-300, 1e-6, -1e-6, np.inf, -np.inf, np.nan, 700, 710, -710, 1e5, -1e5],
-                              np.linspace(-30, 30, 121), np.geomspace(1e-8, 1e3, 25), -np.geomspace(1e-8, 1e3, 25)])
-
-
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("name", CEPHES)
-def test_bessel_and_airy_match_torch_on_a_wide_grid(name, dtype):
-    """0, negatives, tiny and huge values, inf and nan: torch's branches, in the input's float type."""
-    check_parity(lambda m, x: getattr(m.special, name)(x), [CEPHES_GRID.astype(dtype)])
-
-
-@pytest.mark.parametrize("name", CEPHES)
-def test_bessel_and_airy_have_no_graph_take_integers_and_refuse_half_as_torch(name):
-    torch = require_torch()
-    for m in (torch, tinygrad_rnn):
-        assert not getattr(m.special, name)(m.ones(2, requires_grad=True)).requires_grad
-    check_parity(lambda m: getattr(m.special, name)(m.tensor([1, 2, 3])))
-    check_error(lambda m: getattr(m.special, name)(m.ones(2, dtype=m.float16)))
-    check_error(lambda m: getattr(m.special, name)(2.0))

@@ -16,7 +16,6 @@ from ..argcheck import binary_overloads, tensor_arg, tensor_operand
 from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
-from . import cephes
 from . import special_math as sm
 from .composite import composite
 from .declare import Sample, inside_unit, op, positive, unary
@@ -328,19 +327,6 @@ def polynomial(kind: str, input: Any, n: Any) -> Tensor:
 
 def modified_bessel(order: int, input: Tensor) -> Tensor:
     return _without_gradient(lambda x: sm.bessel_i(x, order), input)
-
-
-def cephes_function(name: str, input: Tensor, argument: str = "input") -> Tensor:
-    """torch.special's Bessel and Airy functions (ops/cephes.py: torch's own approximations), computed in
-    float32 for float32 (and integer) inputs and float64 for float64 ones, outside the graph, as torch does."""
-    tensor_arg(f"special_{name}", argument, input, 1)
-    if input.dtype is dtypes.float16:
-        raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{input.dtype._legacy}'")
-    kind = np.float64 if input.dtype is dtypes.float64 else np.float32
-    scalar = getattr(cephes, name)
-    elementwise = np.vectorize(lambda v: scalar(v, kind), otypes=[kind])
-    with np.errstate(all="ignore"):
-        return _without_gradient(elementwise, input)
 
 
 def spherical_bessel_j0(input: Tensor) -> Tensor:
