@@ -107,8 +107,9 @@ class LocalResponseNorm(Module):
 
 class CrossMapLRN2d(Module):
     """Local response normalisation across channels of a 4-d input, Lua Torch's way: x / (k + alpha / size *
-    (sum of squares over a window of channels))^beta. torch keeps it as a Python Function whose window and
-    backward are its own (not LocalResponseNorm's), so both are ported here line for line."""
+    (sum of squares over a window of channels))^beta. torch computes it with a Function of its own (a running
+    window sum and a hand-written backward, not LocalResponseNorm's); ours takes the same steps in the same
+    order, so the numbers round as torch's."""
 
     def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1) -> None:
         super().__init__()
