@@ -8,15 +8,13 @@
     True
 
 `timer.py` says how a Timer keeps noise out of its numbers; `common.py` holds what a timing is
-(TaskSpec, Measurement and its statistics); `compare.py` prints many of them as tables; `fuzzer.py`
-draws random input sizes and layouts, for a seed the same as torch's. Timing C++ statements
-(`language="c++"`), Valgrind instruction counts (`collect_callgrind`), sparse fuzzed tensors and
-the op_fuzzers are not implemented.
+(TaskSpec, Measurement and its statistics); `compare.py` prints many of them as tables. Timing
+C++ statements (`language="c++"`), Valgrind instruction counts (`collect_callgrind`) and the
+fuzzers are not implemented.
 """
 from .common import Measurement, TaskSpec, ordered_unique, select_unit, set_torch_threads, trim_sigfig, unit_to_english
 from .compare import Colorize, Compare
-from .fuzzer import FuzzedParameter, FuzzedSparseTensor, FuzzedTensor, Fuzzer, ParameterAlias
 from .timer import Language, Timer, timer
 
-__all__ = ["Colorize", "Compare", "FuzzedParameter", "FuzzedSparseTensor", "FuzzedTensor", "Fuzzer", "Language", "Measurement", "TaskSpec", "Timer", "ordered_unique", "select_unit",
+__all__ = ["Colorize", "Compare", "Language", "Measurement", "TaskSpec", "Timer", "ordered_unique", "select_unit",
            "set_torch_threads", "timer", "trim_sigfig", "unit_to_english"]
