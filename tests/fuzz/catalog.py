@@ -2822,3 +2822,55 @@ def comparisons(draw):
 
 
 CATALOG.update({"comparisons": comparisons()})
+
+
+# ------------------------------------------------------------------ reductions with dtype=, out= and dim lists
+_DTYPE_OUT_REDUCTIONS = ["sum", "prod", "mean", "nansum", "nanmean", "cumsum", "cumprod", "logsumexp", "amax", "amin",
+                         "std", "var"]
+
+
+def _reduction_dims(draw, nd):
+    """A dim as reductions take it: None, one (negative too), a tuple or list (with duplicates now and then)."""
+    one = st.integers(-nd - 1, nd)
+    return draw(st.one_of(st.none(), one, st.lists(one, max_size=3).map(tuple), st.lists(one, min_size=1, max_size=2),
+                          st.sampled_from([1.5, "0"])))
+
+
+@st.composite
+def reductions_dtype_out(draw):
+    """sum/prod/mean/nansum/nanmean/cumsum/cumprod/logsumexp/amax/amin/std/var on int, bool and float inputs,
+    with dtype=, out= (right, wrong dtype, wrong shape), keepdim, dims as tuples, lists, negatives and duplicates,
+    correction= and unbiased=: the result, the out tensor, and the gradient where the input is float and no out."""
+    op = draw(st.sampled_from(_DTYPE_OUT_REDUCTIONS))
+    x = draw(tensors(["float32", "float64", "int64", "bool", "int32", "uint8"], max_dims=3,
+                     requires_grad=draw(st.booleans())))
+    nd = x.array.ndim
+    kw: dict = {}
+    dim = _reduction_dims(draw, nd)
+    if op in ("cumsum", "cumprod"):
+        kw["dim"] = dim if not isinstance(dim, (tuple, list)) or draw(st.booleans()) else draw(st.integers(-nd - 1, nd))
+    elif op == "prod":
+        if dim is not None or draw(st.booleans()):
+            kw["dim"] = dim
+    elif dim is not None or op == "logsumexp":
+        kw["dim"] = dim
+    if "dim" in kw and op not in ("cumsum", "cumprod") and draw(st.booleans()):
+        kw["keepdim"] = draw(st.booleans())
+    if op in ("sum", "prod", "mean", "nansum", "nanmean", "cumsum", "cumprod") and draw(st.booleans()):
+        kw["dtype"] = D(draw(st.sampled_from(["float32", "float64", "int64", "int32", "bool", "float16"])))
+    if op in ("std", "var") and draw(st.booleans()):
+        key = draw(st.sampled_from(["correction", "unbiased"]))
+        kw[key] = draw(st.sampled_from([0, 1, 2, 0.5]) if key == "correction" else st.sampled_from([True, False]))
+    if draw(st.integers(0, 2)) == 0:
+        kw["out"] = draw(tensors(["float32", "float64", "int64", "bool"], max_dims=2, special=False))
+
+    def run(m, x, **k):
+        out = getattr(m, op)(x, **k)
+        if "out" in k:
+            return [out, k["out"], out is k["out"]]
+        return [out, _gradient_through(m, x, out)] if x.requires_grad else out
+
+    return Call(f"torch.{op}", run, (x,), kw)
+
+
+CATALOG.update({"reductions_dtype_out": reductions_dtype_out()})
