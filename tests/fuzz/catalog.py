@@ -2874,3 +2874,81 @@ def reductions_dtype_out(draw):
 
 
 CATALOG.update({"reductions_dtype_out": reductions_dtype_out()})
+
+
+# ------------------------------------------------------------------ shape ops with sizes, sections and index lists
+_SHAPE_ARG_OPS = ["reshape", "view", "squeeze", "unsqueeze", "permute", "transpose", "repeat", "tile", "expand",
+                  "split", "chunk", "tensor_split", "hsplit", "vsplit", "flatten", "unflatten", "movedim", "cat", "stack",
+                  "hstack", "vstack", "dstack", "column_stack"]
+
+
+def _size_list(draw, numel_hint: int):
+    """A size with -1s, zeros, the right count of elements or not, now and then a float or a None."""
+    entry = st.one_of(st.integers(-2, 4), st.sampled_from([-1, -1, numel_hint]), st.sampled_from([1.0, None]))
+    return tuple(draw(st.lists(entry, max_size=4)))
+
+
+@st.composite
+def shape_ops_args(draw):
+    """reshape/view with -1 and bad sizes, squeeze with dim tuples, permute and transpose errors, repeat/tile/expand
+    with bad sizes, split/chunk/tensor_split/hsplit/vsplit with sections and index lists, flatten/unflatten,
+    movedim with tuples, cat/stack/hstack/vstack/dstack/column_stack with dtype mixes and empty tensors: the
+    result (every piece) and the gradient to a float input."""
+    op = draw(st.sampled_from(_SHAPE_ARG_OPS))
+    x = draw(tensors(["float32", "float64", "int64", "bool"], max_dims=3, special=False,
+                     requires_grad=draw(st.booleans())))
+    nd, n = x.array.ndim, x.array.size
+    d = lambda: draw(st.one_of(st.integers(-nd - 1, nd), st.sampled_from([None, 1.5])))  # noqa: E731
+    dims = lambda: draw(st.lists(st.integers(-nd - 1, nd), max_size=nd + 1).map(tuple))  # noqa: E731
+    if op in ("cat", "stack", "hstack", "vstack", "dstack", "column_stack"):
+        other = draw(st.one_of(tensors(["float32", "float64", "int64", "bool"], shape=x.array.shape, special=False),
+                               tensors(["float32", "int64"], max_dims=3, special=False),
+                               st.just(T(np.zeros((0,), np.float32)))))
+        args: tuple = ((x, other),) if op not in ("cat", "stack") or draw(st.booleans()) else ((x, other), d())
+    else:
+        args = {
+            "reshape": lambda: (_size_list(draw, n),), "view": lambda: (_size_list(draw, n),),
+            "squeeze": lambda: (draw(st.one_of(st.just(dims()), st.integers(-nd - 1, nd))),),
+            "unsqueeze": lambda: (d(),), "permute": lambda: (dims(),), "transpose": lambda: (d(), d()),
+            "repeat": lambda: (_size_list(draw, 2),), "tile": lambda: (_size_list(draw, 2),),
+            "expand": lambda: (_size_list(draw, 2),),
+            "split": lambda: (draw(st.one_of(st.integers(0, 3), st.lists(st.integers(-1, 3), max_size=3))), d()),
+            "chunk": lambda: (draw(st.integers(-1, 4)), d()),
+            "tensor_split": lambda: (draw(st.one_of(st.integers(-1, 4), st.lists(st.integers(-4, 4), max_size=3),
+                                                    arrays(["int64"], shape=(2,), special=False).map(T),
+                                                    arrays(["int64"], shape=(), special=False).map(T))), d()),
+            "hsplit": lambda: (draw(st.one_of(st.integers(0, 3), st.lists(st.integers(-1, 3), max_size=3))),),
+            "vsplit": lambda: (draw(st.one_of(st.integers(0, 3), st.lists(st.integers(-1, 3), max_size=3))),),
+            "flatten": lambda: (d(), d()),
+            "unflatten": lambda: (d(), _size_list(draw, x.array.shape[0] if nd else 1)),
+            "movedim": lambda: (dims(), dims()) if draw(st.booleans()) else (d(), d()),
+        }[op]()
+
+    def run(m, x, *a):
+        fn = getattr(m, op) if op in ("cat", "stack", "hstack", "vstack", "dstack", "column_stack") else None
+        out = fn(*a) if fn else getattr(x, op)(*a)
+        pieces = list(out) if isinstance(out, tuple) else [out]
+        if x.requires_grad and any(isinstance(p, m.Tensor) and p.requires_grad for p in pieces):
+            total = sum((p * m.linspace(0.5, 1.5, p.numel(), dtype=p.dtype).reshape(p.shape)).sum()
+                        for p in pieces if p.requires_grad and p.dtype.is_floating_point)
+            if isinstance(total, m.Tensor):
+                total.backward()
+            return [pieces, x.grad]
+        return pieces
+
+    if op in ("cat", "stack", "hstack", "vstack", "dstack", "column_stack"):
+        (pair, *rest) = args
+        return Call(f"torch.{op}", lambda m, x, y, *a: run(m, x, (x, y), *a), (pair[0], pair[1], *rest))
+    return Call(f"Tensor.{op}", run, (x, *args))
+
+
+def _torch_reshapes_a_negative_repeat_in_backward(call: Call) -> bool:
+    """A deliberate difference, kept out of the harness: torch takes a negative size in repeat or tile of an empty
+    tensor (its result is empty either way) and then fails in backward, reshaping the gradient into a shape with
+    that -1 ("cannot reshape tensor of 0 elements ... ambiguous"). Ours gives the empty gradient."""
+    x = call.args[0]
+    return (call.label in ("Tensor.repeat", "Tensor.tile") and isinstance(x, T) and x.requires_grad
+            and x.array.size == 0 and any(isinstance(s, int) and s < 0 for s in call.args[1]))
+
+
+CATALOG.update({"shape_ops_args": shape_ops_args().filter(lambda c: not _torch_reshapes_a_negative_repeat_in_backward(c))})
