@@ -2952,3 +2952,88 @@ def _torch_reshapes_a_negative_repeat_in_backward(call: Call) -> bool:
 
 
 CATALOG.update({"shape_ops_args": shape_ops_args().filter(lambda c: not _torch_reshapes_a_negative_repeat_in_backward(c))})
+
+
+# ------------------------------------------------------------------ nn.functional calls with odd arguments
+_FUNCTIONAL_ARG_OPS = ["softmax", "log_softmax", "one_hot", "pad", "interpolate", "normalize", "embedding",
+                       "cross_entropy", "nll_loss"]
+
+
+def _functional_args(draw, op, x):
+    """The arguments after the input for one nn.functional op: valid ones mostly, invalid ones often."""
+    nd = x.array.ndim
+    if op in ("softmax", "log_softmax"):
+        kw = {"dtype": D(draw(st.sampled_from(["float64", "float32", "int64"])))} if draw(st.booleans()) else {}
+        return (draw(st.one_of(st.none(), st.integers(-nd - 1, nd))),), kw
+    if op == "one_hot":
+        return (draw(st.sampled_from([-1, 0, 1, 3, 6])),), {}
+    if op == "pad":
+        pad = tuple(draw(st.lists(st.integers(-2, 2), max_size=6)))
+        mode = draw(st.sampled_from(["constant", "constant", "reflect", "replicate", "circular", "wrap"]))
+        return (pad,), {"mode": mode, **({"value": draw(st.sampled_from([0.0, 1.5]))} if mode == "constant" else {})}
+    if op == "interpolate":
+        mode = draw(st.sampled_from(["nearest", "linear", "bilinear", "bicubic", "area", "nearest-exact", "trilinear"]))
+        kw: dict = {"mode": mode}
+        if draw(st.booleans()):
+            kw["size"] = draw(st.one_of(st.integers(0, 4), st.lists(st.integers(0, 4), min_size=1, max_size=3).map(tuple)))
+        if "size" not in kw or draw(st.integers(0, 3)) == 0:
+            kw["scale_factor"] = draw(st.one_of(st.sampled_from([0.5, 1.0, 2.0, 1.5, -1.0]),
+                                                st.lists(st.sampled_from([1.0, 2.0]), min_size=1, max_size=3).map(tuple)))
+        if mode in ("linear", "bilinear", "bicubic", "trilinear") and draw(st.booleans()):
+            kw["align_corners"] = draw(st.booleans())
+        return (), kw
+    if op == "normalize":
+        return (), {"p": draw(st.sampled_from([2.0, 1.0, 0.0, float("inf"), 3])), "dim": draw(st.integers(-nd - 1, nd)),
+                    "eps": draw(st.sampled_from([1e-12, 0.0, 1.0]))}
+    if op == "embedding":
+        weight = T(draw(arrays(["float32", "float64"], shape=(draw(st.integers(0, 4)), 3), special=False)),
+                   draw(st.booleans()))
+        kw = {"padding_idx": draw(st.one_of(st.none(), st.integers(-5, 4)))} if draw(st.booleans()) else {}
+        if draw(st.integers(0, 3)) == 0:
+            kw["max_norm"] = draw(st.sampled_from([1.0, 0.5, 2.0]))
+            kw["norm_type"] = draw(st.sampled_from([2.0, 1.0]))
+        return (weight,), kw
+    classes = x.array.shape[1] if nd > 1 else (x.array.shape[0] if nd == 1 else 1)
+    batch = (x.array.shape[:1] + x.array.shape[2:]) if nd > 1 else ()
+    target = draw(st.one_of(
+        arrays(["int64"], shape=batch, special=False).map(lambda a: T(np.clip(a, -100, classes))),
+        arrays(["int64"], shape=x.array.shape[:1], special=False).map(T),
+        arrays(["float32", "float64"], shape=x.array.shape, special=False).map(T)))
+    kw = {"reduction": draw(st.sampled_from(["mean", "sum", "none"]))}
+    if draw(st.booleans()):
+        kw["weight"] = T(draw(arrays(["float32", "float64"], shape=(draw(st.sampled_from([classes, 2])),), special=False)))
+    if draw(st.booleans()):
+        kw["ignore_index"] = draw(st.sampled_from([-100, 0, 1]))
+    if op == "cross_entropy" and draw(st.booleans()):
+        kw["label_smoothing"] = draw(st.sampled_from([0.0, 0.1, 1.0, -0.1, 1.5]))
+    return (target,), kw
+
+
+@st.composite
+def nn_functional_args(draw):
+    """F.softmax/log_softmax with dim=None and dtype=, F.one_hot's num_classes, F.pad's modes and bad pads,
+    F.interpolate's sizes, scale factors, modes and align_corners, F.normalize's p, dim and eps, F.embedding's
+    padding_idx and max_norm (the weight it renormalizes in place), F.cross_entropy with weights, ignore_index,
+    label_smoothing and probabilities as target, F.nll_loss of every shape: the result and the gradient to a
+    float input (and the weight)."""
+    op = draw(st.sampled_from(_FUNCTIONAL_ARG_OPS))
+    if op in ("one_hot", "embedding"):
+        x = T(draw(arrays(["int64", "int64", "int32", "float32"], max_dims=2, special=False)))
+        if op == "one_hot":
+            x = T(np.clip(x.array, -1, 5)) if x.array.dtype.kind == "i" else x
+    else:
+        x = draw(tensors(["float32", "float64", "int64"], min_dims=0 if op != "interpolate" else 3,
+                         max_dims=3 if op != "interpolate" else 5, max_side=3, special=op not in ("pad", "interpolate"),
+                         requires_grad=draw(st.booleans())))
+    args, kw = _functional_args(draw, op, x)
+
+    def run(m, x, *a, **k):
+        out = getattr(m.nn.functional, op)(x, *a, **k)
+        if op == "embedding":  # (max_norm renormalizes the rows it looked up, in place)
+            return [out, a[0].detach(), _gradients_to(m, out, a[0]) if out.requires_grad else None]
+        return [out, _gradients_to(m, out, x)] if isinstance(out, m.Tensor) and out.requires_grad else out
+
+    return Call(f"F.{op}", run, (x, *args), kw)
+
+
+CATALOG.update({"nn_functional_args": nn_functional_args()})

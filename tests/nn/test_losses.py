@@ -576,3 +576,22 @@ def test_an_int_tensor_is_taken_as_the_ignore_index():
     losses = [m.nn.functional.cross_entropy(m.zeros(2, 3), m.tensor([0, 1]), ignore_index=m.tensor(1)).item()
               for m in (tinygrad_rnn, torch)]
     assert losses[0] == pytest.approx(losses[1])
+
+
+@pytest.mark.parametrize("shape", [(2, 3), (0, 3), (2, 3, 2), (0, 1, 3)])
+def test_nll_loss_checks_the_weight_size_before_the_input_dtype(shape):
+    """(fuzz: an int64 input with a weight of the wrong size gave the kernel's NotImplementedError; torch checks
+    the weight's size first, and the kernel's dtype before the weight's dtype)"""
+    target = (shape[0],) + shape[2:]
+    for weight in (2, 3):
+        check_error(lambda m, w=weight: m.nn.functional.nll_loss(m.zeros(shape, dtype=m.int64),
+                                                                 m.zeros(target, dtype=m.int64), weight=m.ones(w)))
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_cross_entropy_label_smoothing_of_no_classes_is_nan_as_torch(reduction):
+    """(fuzz: label_smoothing over 0 classes divided by zero in Python; torch's C++ share is inf, the loss NaN)"""
+    check_parity(lambda m, x: m.nn.functional.cross_entropy(x, m.zeros(0, 1, dtype=m.int64), reduction=reduction,
+                                                            label_smoothing=0.5), [np.zeros((0, 0, 1))])
+    check_parity(lambda m, x: m.nn.functional.cross_entropy(x, m.zeros(2, 0), reduction=reduction,
+                                                            label_smoothing=1.0), [np.zeros((2, 0))])

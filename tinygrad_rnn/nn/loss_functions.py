@@ -448,10 +448,11 @@ def _class_rows(input: Tensor, target: Tensor, weight: Tensor | None,
         _check_no_classes_viewed_as_2d(input, target)
     if input.ndim != 1 and target.ndim == 0:  # torch reads the target's batch size from its dim 0
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    classes = input.shape[0] if input.ndim == 1 else input.shape[1]
+    _check_class_weight_size(weight, classes, spatial=input.ndim > 2)  # (before the kernel's dtype, as torch)
     if not input.dtype.is_floating_point:
         kernel = "nll_loss_out_frame" if input.ndim <= 2 else "nll_loss2d_forward_out_frame"
         raise NotImplementedError(f'"{kernel}" not implemented for \'{input.dtype._legacy}\'')
-    classes = input.shape[0] if input.ndim == 1 else input.shape[1]
     _check_class_weight(weight, classes, spatial=input.ndim > 2, input_dtype=input.dtype)
     labels = target.numpy().astype(np.int64).reshape(-1)
     _check_bounds(labels, classes, ignore_index)
@@ -502,15 +503,19 @@ def _check_target_dtype(target: Tensor) -> None:
 def _check_class_weight(weight: Tensor | None, classes: int, spatial: bool, input_dtype: Any) -> None:
     if weight is None:
         return
-    if weight.ndim != 1 or weight.shape[0] != classes:
+    _check_class_weight_size(weight, classes, spatial)
+    if weight.dtype is not input_dtype:
+        raise RuntimeError(f"expected scalar type {input_dtype._legacy} but found {weight.dtype._legacy}")
+
+
+def _check_class_weight_size(weight: Tensor | None, classes: int, spatial: bool) -> None:
+    if weight is not None and (weight.ndim != 1 or weight.shape[0] != classes):
         if spatial:
             raise RuntimeError("weight tensor should be defined either for all or no classes")
         raise RuntimeError(
             f"weight tensor should be defined either for all {classes} classes or no classes but got weight "
             f"tensor of shape: {list(weight.shape)}"
         )
-    if weight.dtype is not input_dtype:
-        raise RuntimeError(f"expected scalar type {input_dtype._legacy} but found {weight.dtype._legacy}")
 
 
 def _check_bounds(labels: np.ndarray, classes: int, ignore_index: int) -> None:
@@ -541,7 +546,8 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     if not label_smoothing > 0.0:  # (a NaN smooths nothing either, as in torch)
         return loss
     smooth = _smoothing_term(log_p, target, weight, ignore_index, reduction)
-    share = label_smoothing / log_p.shape[_class_dim(input)]  # (torch multiplies by numbers: MulBackward1)
+    classes = log_p.shape[_class_dim(input)]  # (none: torch's C++ division gives inf, and the empty sums NaN)
+    share = label_smoothing / classes if classes else float("inf")  # (torch multiplies by numbers: MulBackward1)
     return composite((1 - label_smoothing) * loss, "MulBackward1", loss) + composite(smooth * share, "MulBackward1", smooth)
 
 
