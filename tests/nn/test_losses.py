@@ -595,3 +595,23 @@ def test_cross_entropy_label_smoothing_of_no_classes_is_nan_as_torch(reduction):
                                                             label_smoothing=0.5), [np.zeros((0, 0, 1))])
     check_parity(lambda m, x: m.nn.functional.cross_entropy(x, m.zeros(2, 0), reduction=reduction,
                                                             label_smoothing=1.0), [np.zeros((2, 0))])
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_nll_loss_of_no_classes_with_every_target_ignored(reduction):
+    """(fuzz: cross_entropy of a (2, 0) input with targets all ignore_index picked column 0 and failed inside numpy;
+    torch gives NaN, 0 or zeros; and reduction='none' writes +0.0, not -0.0, at an ignored target)"""
+    for weight in (None, np.zeros(0)):
+        for name in ("nll_loss", "cross_entropy"):
+            check_parity(lambda m, x, n=name, w=weight: getattr(m.nn.functional, n)(
+                x, m.tensor([0, 0]), reduction=reduction, ignore_index=0, weight=None if w is None else m.tensor(w)),
+                [np.zeros((2, 0))])
+    check_parity(lambda m, x: m.nn.functional.nll_loss(x, m.tensor([0, 1]), ignore_index=0, reduction=reduction),
+                 [np.zeros((2, 3))])
+    check_parity(lambda m, x: m.nn.functional.nll_loss(x, m.tensor([[0], [1]]), ignore_index=0, reduction=reduction),
+                 [np.zeros((2, 3, 1))])
+    if reduction == "none":
+        signs = [np.signbit(m.nn.functional.nll_loss(m.zeros(2, 3), m.tensor([0, 1]), ignore_index=0,
+                                                     reduction="none").numpy()).tolist()
+                 for m in (tinygrad_rnn, require_torch())]
+        assert signs[0] == signs[1] == [False, True]
