@@ -3037,3 +3037,37 @@ def nn_functional_args(draw):
 
 
 CATALOG.update({"nn_functional_args": nn_functional_args()})
+
+
+# ------------------------------------------------------------------ type promotion across dims, kinds and widths
+_PROMOTED_OPS = {"add": lambda a, b: a + b, "mul": lambda a, b: a * b, "truediv": lambda a, b: a / b,
+                 "sub": lambda a, b: a - b, "lt": lambda a, b: a < b, "eq": lambda a, b: a == b,
+                 "maximum": lambda a, b: a.maximum(b) if not isinstance(b, (bool, int, float)) else a.clamp(min=b),
+                 "add_": lambda a, b: a.add_(b), "mul_": lambda a, b: a.mul_(b), "div_": lambda a, b: a.div_(b),
+                 "sub_": lambda a, b: a.sub_(b)}
+# (no bfloat16: numpy has no such type, so we have no bfloat16 tensors, a documented NotImplementedError)
+_PROMOTED_DTYPES = ["int8", "uint8", "int16", "int32", "int64", "float16", "float32", "float64", "bool"]
+
+
+@st.composite
+def type_promotion(draw):
+    """Binary ops, comparisons and in-place ops between 0-d and n-d tensors of int8/uint8/int16/.../float16/bool
+    (made by casting), and Python bool/int/float numbers: the result's dtype and value, or
+    torch's refusal of an in-place result it cannot cast down ("result type Float can't be cast to ... Long")."""
+    name = draw(st.sampled_from(sorted(_PROMOTED_OPS)))
+    kinds = [draw(st.sampled_from(_PROMOTED_DTYPES)) for _ in range(2)]
+    shapes = [draw(st.sampled_from([(), (2,), (2, 2), (1, 2), (0,)])) for _ in range(2)]
+    values = [T(np.clip(draw(arrays(["float32"], shape=sh, special=False)) * 2, -5, 5).round(1)) for sh in shapes]
+    other = draw(st.one_of(st.just(None), st.sampled_from([True, 2, -3, 0.5, 1e10])))
+
+    def run(m, a, b, number):
+        x = a.to(getattr(m, kinds[0])) if kinds[0] != "uint8" else a.abs().to(m.uint8)
+        y = number if number is not None else (b.to(getattr(m, kinds[1])) if kinds[1] != "uint8" else
+                                               b.abs().to(m.uint8))
+        out = _PROMOTED_OPS[name](x, y)
+        return [out.dtype, out.float()]
+
+    return Call(f"promotion {name} {kinds}", run, (values[0], values[1], other))
+
+
+CATALOG.update({"type_promotion": type_promotion()})
