@@ -577,3 +577,16 @@ def test_scans_into_a_bool_out_check_dim_first_and_copy_a_0d_or_empty_input(name
             shape = (0,) if x.size == 0 else ()
             assert _into_out(tinygrad_rnn, name, x, "bool", shape, dim=dim) == \
                 _into_out(torch, name, x, "bool", shape, dim=dim)
+
+
+@pytest.mark.parametrize("name", ["sum", "prod", "mean", "nansum", "nanmean", "cumsum", "cumprod"])
+def test_a_dim_out_of_range_comes_before_a_dtype_other_than_out(name):
+    """(fuzz seed 176: nansum(x, [2], dtype=int32, out=float32) of a 2-d x gave the out dtype's RuntimeError; torch
+    checks the dim first, but for nansum given a float dtype, whose own words come first)"""
+    torch = require_torch()
+    for dtype in ("float64", "int32"):
+        for dim in ([2, -3] if name in ("prod", "cumsum", "cumprod") else [2, [2], -3]):
+            assert _into_out(tinygrad_rnn, name, np.zeros((2, 1), np.float32), "float32", (1,), dim=dim,
+                             dtype=getattr(tinygrad_rnn, dtype)) == \
+                _into_out(torch, name, np.zeros((2, 1), np.float32), "float32", (1,), dim=dim,
+                          dtype=getattr(torch, dtype))

@@ -146,19 +146,32 @@ def _out_dtype_rule(refuses: Callable[[Any, Any], bool], message: Callable[[Any,
 
 
 def _provided_dtype(words: Callable[[Any, Any], str], then: Callable[[Any, tuple, dict], None] | None = None,
-                    floats: bool = False) -> Callable[[Any, tuple, dict], None]:
+                    floats: bool = False, dims_first: Callable[[Any], bool] = lambda dtype: True
+                    ) -> Callable[[Any, tuple, dict], None]:
     """A reduction given dtype= writes only into an out of that dtype (refused in `words(dtype, out dtype)`,
-    before anything else of out is checked); then the check `then`. `floats`: a dtype= that is no float is
-    the op's own error first (mean's "could not infer output dtype")."""
+    after the dims' range when `dims_first(dtype)`, before anything else of out is checked); then the check `then`.
+    `floats`: a dtype= that is no float is the op's own error first (mean's "could not infer output dtype")."""
     def check(out: Any, args: tuple, kwargs: dict) -> None:
         dtype = kwargs.get("dtype")
         if floats and is_torch_dtype(dtype) and not dtype.is_floating_point:
             return
         if isinstance(out, Tensor) and is_torch_dtype(dtype) and out.dtype is not dtype:
+            if dims_first(dtype):
+                _check_dims_in_range(args, kwargs)
             raise RuntimeError(words(dtype, out.dtype))
         if then is not None:
             then(out, args, kwargs)
     return check
+
+
+def _check_dims_in_range(args: tuple, kwargs: dict) -> None:
+    """The IndexError of a dim (or a list of dims) out of the input's range, as torch's reductions check it."""
+    source = args[0] if args else kwargs.get("input")
+    dim = args[1] if len(args) > 1 else kwargs.get("dim")
+    if isinstance(source, Tensor):
+        for d in dim if isinstance(dim, (tuple, list)) else [dim]:
+            if is_int(d):
+                normalize_dim(d, source.ndim)
 
 
 def _scan_into_bool(name: str) -> Callable[[Any, tuple, dict], None]:
@@ -230,7 +243,7 @@ _OUT_DTYPE_CHECKS = {
         lambda given, out: f"Expected the dtype for input and out to match, but got {given._legacy} for input's "
                            f"dtype and {out._legacy} for out's dtype.")),
     # torch's nansum kernel runs in out's dtype, and has none for a float input and an integer out
-    "nansum": _provided_dtype(_nansum_words, then=_NANSUM_KERNEL),
+    "nansum": _provided_dtype(_nansum_words, then=_NANSUM_KERNEL, dims_first=lambda dtype: not dtype.is_floating_point),
     "nanmean": _checks_in_turn(_out_dtype_rule(lambda given, out: not given.is_floating_point, lambda given, out: (
         "nanmean(): integral types and 'Bool' are not supported for nanmean, even for empty tensors.")),
         _provided_dtype(_nansum_words, then=_NANSUM_KERNEL, floats=True)),
