@@ -39,8 +39,10 @@ _NUMBERS_AS_TENSORS = {"add", "sub", "mul", "div", "true_divide", "floor_divide"
 # though its printed signature shows no default or another one: its parser takes None for them
 # (`x.div_(y, rounding_mode=None)` is plain division; `torch.randn(2, requires_grad=None)` runs).
 # (torch.tensor's requires_grad is a plain bool; tensor() checks it itself.) `op.name` for one op's parameter:
-# sort's `bool? stable` (`torch.sort(x, stable=None, dim=4)` is a dim out of range), not argsort's `bool stable`.
-_OPTIONAL_WITHOUT_DEFAULT = frozenset({"rounding_mode", "requires_grad", "pin_memory", "sort.stable"})
+# sort's `bool? stable` (`torch.sort(x, stable=None, dim=4)` is a dim out of range), not argsort's `bool stable`;
+# the `int[1]? dim` of sum, mean, nansum and nanmean (`torch.sum(x, dim=None, out=o)` sums every element).
+_OPTIONAL_WITHOUT_DEFAULT = frozenset({"rounding_mode", "requires_grad", "pin_memory", "sort.stable", "sum.dim",
+                                       "mean.dim", "nansum.dim", "nanmean.dim"})
 
 
 class Param:

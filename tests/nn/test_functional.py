@@ -238,3 +238,14 @@ def test_cosine_similarity_takes_integers_beside_a_float_and_refuses_them_alone(
     check_error(lambda m: cos(m)(m.tensor([1, 2]), m.tensor([2, 1]), dim=0))
     check_error(lambda m: cos(m)(m.tensor([True]), m.tensor([True]), dim=0))
     check_error(lambda m: cos(m)(m.ones(2, 3, dtype=m.long), m.ones(3, 3, dtype=m.long)))  # dtype before shapes
+
+
+def test_embedding_takes_padding_idx_0_of_an_empty_table_and_checks_max_norm_rows_as_select():
+    """(fuzz: padding_idx=0 of a 0-row weight was refused; with max_norm, an index out of range is torch's renorm
+    select() IndexError, smallest first, before the lookup's own check)"""
+    check_parity(lambda m: m.nn.functional.embedding(m.tensor([], dtype=m.int64), m.zeros(0, 3), padding_idx=0))
+    check_error(lambda m: m.nn.functional.embedding(m.tensor([1]), m.zeros(0, 3), padding_idx=0))
+    for indices in ([5, 1], [-3, 1, 7], [1, 1]):
+        check_error(lambda m, i=indices: m.nn.functional.embedding(m.tensor(i), m.ones(2 if i != [1, 1] else 0, 3),
+                                                                   max_norm=1.0))
+    check_error(lambda m: m.nn.functional.embedding(m.tensor([-1, 1]), m.ones(2, 3), max_norm=1.0))

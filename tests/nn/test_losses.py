@@ -576,3 +576,42 @@ def test_an_int_tensor_is_taken_as_the_ignore_index():
     losses = [m.nn.functional.cross_entropy(m.zeros(2, 3), m.tensor([0, 1]), ignore_index=m.tensor(1)).item()
               for m in (tinygrad_rnn, torch)]
     assert losses[0] == pytest.approx(losses[1])
+
+
+@pytest.mark.parametrize("shape", [(2, 3), (0, 3), (2, 3, 2), (0, 1, 3)])
+def test_nll_loss_checks_the_weight_size_before_the_input_dtype(shape):
+    """(fuzz: an int64 input with a weight of the wrong size gave the kernel's NotImplementedError; torch checks
+    the weight's size first, and the kernel's dtype before the weight's dtype)"""
+    target = (shape[0],) + shape[2:]
+    for weight in (2, 3):
+        check_error(lambda m, w=weight: m.nn.functional.nll_loss(m.zeros(shape, dtype=m.int64),
+                                                                 m.zeros(target, dtype=m.int64), weight=m.ones(w)))
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_cross_entropy_label_smoothing_of_no_classes_is_nan_as_torch(reduction):
+    """(fuzz: label_smoothing over 0 classes divided by zero in Python; torch's C++ share is inf, the loss NaN)"""
+    check_parity(lambda m, x: m.nn.functional.cross_entropy(x, m.zeros(0, 1, dtype=m.int64), reduction=reduction,
+                                                            label_smoothing=0.5), [np.zeros((0, 0, 1))])
+    check_parity(lambda m, x: m.nn.functional.cross_entropy(x, m.zeros(2, 0), reduction=reduction,
+                                                            label_smoothing=1.0), [np.zeros((2, 0))])
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_nll_loss_of_no_classes_with_every_target_ignored(reduction):
+    """(fuzz: cross_entropy of a (2, 0) input with targets all ignore_index picked column 0 and failed inside numpy;
+    torch gives NaN, 0 or zeros; and reduction='none' writes +0.0, not -0.0, at an ignored target)"""
+    for weight in (None, np.zeros(0)):
+        for name in ("nll_loss", "cross_entropy"):
+            check_parity(lambda m, x, n=name, w=weight: getattr(m.nn.functional, n)(
+                x, m.tensor([0, 0]), reduction=reduction, ignore_index=0, weight=None if w is None else m.tensor(w)),
+                [np.zeros((2, 0))])
+    check_parity(lambda m, x: m.nn.functional.nll_loss(x, m.tensor([0, 1]), ignore_index=0, reduction=reduction),
+                 [np.zeros((2, 3))])
+    check_parity(lambda m, x: m.nn.functional.nll_loss(x, m.tensor([[0], [1]]), ignore_index=0, reduction=reduction),
+                 [np.zeros((2, 3, 1))])
+    if reduction == "none":
+        signs = [np.signbit(m.nn.functional.nll_loss(m.zeros(2, 3), m.tensor([0, 1]), ignore_index=0,
+                                                     reduction="none").numpy()).tolist()
+                 for m in (tinygrad_rnn, require_torch())]
+        assert signs[0] == signs[1] == [False, True]

@@ -84,3 +84,17 @@ def test_kthvalue_mode_and_median_give_torchs_indices_for_ties(shape):
                 ours, theirs = getattr(tinygrad_rnn.tensor(x), name)(dim), getattr(torch.tensor(x), name)(dim)
                 np.testing.assert_array_equal(ours.indices.numpy(), theirs.indices.numpy())
                 np.testing.assert_array_equal(ours.values.numpy(), theirs.values.numpy())
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int64"])
+def test_topk_largest_of_integers_at_the_ends_of_their_range(dtype):
+    """(fuzz: topk of uint8 took -x as its key, which wraps 2 to 254, so [0, 2].topk(1) gave 0)"""
+    torch = require_torch()
+    info = np.iinfo(dtype)
+    x = np.array([[0, 2, info.max, info.min, 1, 2], [3, 0, 0, info.min, info.max, 1]], dtype=dtype)
+    for largest in (True, False):
+        for dim, k in ((1, 3), (0, 2), (-1, 6)):
+            ours = tinygrad_rnn.tensor(x).topk(k, dim, largest=largest)
+            theirs = torch.tensor(x).topk(k, dim, largest=largest)
+            np.testing.assert_array_equal(ours.values.numpy(), theirs.values.numpy())
+            np.testing.assert_array_equal(ours.indices.numpy(), theirs.indices.numpy())

@@ -495,3 +495,98 @@ def test_mode_of_rows_holding_nan_as_torch():
     """Found by the sorting_and_selection fuzz family: a row of one NaN crashed (NaN equals nothing)."""
     nan = np.nan
     check_parity(lambda m, t: tuple(m.mode(t, 1, True)), [np.array([[[0.0]], [[2.5]], [[nan]]])])
+
+
+def _into_out(m, name, x, out_dtype, shape=(), **kwargs):
+    """torch.name(x, **kwargs, out=o) for a fresh o: o's dtype and values, or the error's type and words."""
+    out = m.zeros(shape, dtype=getattr(m, out_dtype))
+    try:
+        getattr(m, name)(m.tensor(x), **kwargs, out=out)
+        return str(out.dtype), out.tolist()
+    except (TypeError, RuntimeError, NotImplementedError, IndexError) as error:
+        return type(error).__name__, str(error)
+
+
+@pytest.mark.parametrize("name", ["mean", "nanmean", "std", "var"])
+@pytest.mark.parametrize("dtype", ["uint8", "bool"])
+def test_reductions_of_integers_refuse_them_whatever_out_is(name, dtype):
+    """(fuzz: the float out was taken as the dtype to compute in, so mean(uint8, out=float32) ran)"""
+    torch = require_torch()
+    x = np.array([5, 0, 1]).astype(dtype)
+    for out_dtype in ("float32", "float64", "int64"):
+        assert _into_out(tinygrad_rnn, name, x, out_dtype, dim=0) == _into_out(torch, name, x, out_dtype, dim=0)
+
+
+@pytest.mark.parametrize("name", ["sum", "prod", "mean", "nansum", "nanmean", "cumsum", "cumprod"])
+def test_a_dtype_given_with_out_must_be_out_dtype(name):
+    """(fuzz: sum(x, 0, dtype=float64, out=float32) wrote float64 sums into out; torch refuses, its nansum in its
+    own words; an integer dtype= of mean is mean's own error first)"""
+    torch = require_torch()
+    x = np.array([0.1, 0.7, 0.3], dtype=np.float32)
+    shape = (3,) if name.startswith("cum") else ()
+    for dtype, out_dtype in [("float64", "float32"), ("float32", "float64"), ("int64", "float32"), ("float64", "bool"),
+                             ("float64", "int64"), ("float64", "float64")]:
+        ours, theirs = (_into_out(m, name, x, out_dtype, shape, dim=0, dtype=getattr(m, dtype))
+                        for m in (tinygrad_rnn, torch))
+        assert ours[0] == theirs[0] and (ours[1] == theirs[1] if isinstance(ours[1], str) else
+                                         np.allclose(ours[1], theirs[1], rtol=1e-6)), (dtype, out_dtype, ours, theirs)
+
+
+@pytest.mark.parametrize("name", ["sum", "prod", "mean", "nansum", "cumsum", "cumprod", "logsumexp", "amax", "std"])
+@pytest.mark.parametrize("dim", ["0", None, 1.5])
+def test_out_reductions_refuse_a_wrong_dim_type_before_looking_at_out(name, dim):
+    """(fuzz: cumprod(x, '0', out=bool) was the bool kernel's NotImplementedError and a requires-grad input
+    autograd's RuntimeError; torch's parser refuses the dim first, and counts out among the arguments)"""
+    torch = require_torch()
+    x = np.array([0.1, 0.7, 0.3], dtype=np.float32)
+    for out_dtype in ("bool", "float32"):
+        for key in ({"dim": dim}, {}):
+            args = () if key else (dim,)
+            outcomes = []
+            for m in (tinygrad_rnn, torch):
+                try:
+                    getattr(m, name)(m.tensor(x, requires_grad=out_dtype == "float32"), *args, **key,
+                                     out=m.zeros((), dtype=getattr(m, out_dtype)))
+                    outcomes.append("ran")
+                except (TypeError, RuntimeError, NotImplementedError) as error:
+                    outcomes.append((type(error).__name__, str(error)))
+            assert outcomes[0] == outcomes[1]
+
+
+def test_std_and_var_into_a_float64_out_compute_one_result_in_the_input_dtype():
+    """(fuzz: torch computes a single std or var in the float32 input's dtype, several in out's float64; logsumexp
+    computes in out's float64 from an integer input too)"""
+    torch = require_torch()
+    x = np.array([[0.1, 0.7, 0.3], [0.2, 0.9, 0.4]], dtype=np.float32)
+    for name in ("std", "var"):
+        for dim, data in [(1, x), (1, x[:1]), (0, x), (None, x)]:
+            ours, theirs = (_into_out(m, name, data, "float64", dim=dim) for m in (tinygrad_rnn, torch))
+            np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-12)
+    ours, theirs = (_into_out(m, "logsumexp", np.array([5, 0], dtype=np.uint8), "float64", dim=0)
+                    for m in (tinygrad_rnn, torch))
+    np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-9)
+
+
+@pytest.mark.parametrize("name", ["cumsum", "cumprod"])
+def test_scans_into_a_bool_out_check_dim_first_and_copy_a_0d_or_empty_input(name):
+    """(fuzz: cumprod(int32 0-d, 0, out=bool) refused with the bool kernel's error, and a dim out of range too)"""
+    torch = require_torch()
+    for x in (np.array(1, dtype=np.int32), np.array([], dtype=np.int32), np.array([1, 2], dtype=np.int32),
+              np.array(1.5, dtype=np.float32)):
+        for dim in (0, -3, 5):
+            shape = (0,) if x.size == 0 else ()
+            assert _into_out(tinygrad_rnn, name, x, "bool", shape, dim=dim) == \
+                _into_out(torch, name, x, "bool", shape, dim=dim)
+
+
+@pytest.mark.parametrize("name", ["sum", "prod", "mean", "nansum", "nanmean", "cumsum", "cumprod"])
+def test_a_dim_out_of_range_comes_before_a_dtype_other_than_out(name):
+    """(fuzz seed 176: nansum(x, [2], dtype=int32, out=float32) of a 2-d x gave the out dtype's RuntimeError; torch
+    checks the dim first, but for nansum given a float dtype, whose own words come first)"""
+    torch = require_torch()
+    for dtype in ("float64", "int32"):
+        for dim in ([2, -3] if name in ("prod", "cumsum", "cumprod") else [2, [2], -3]):
+            assert _into_out(tinygrad_rnn, name, np.zeros((2, 1), np.float32), "float32", (1,), dim=dim,
+                             dtype=getattr(tinygrad_rnn, dtype)) == \
+                _into_out(torch, name, np.zeros((2, 1), np.float32), "float32", (1,), dim=dim,
+                          dtype=getattr(torch, dtype))

@@ -37,6 +37,13 @@ def test_hsplit_of_a_vector_and_split_with_sizes():
     check_parity(lambda m, x: (m.split_with_sizes(x, [1, 3], 1), x.split_with_sizes([2, 1])), [X])
 
 
+
+@pytest.mark.parametrize("sizes", [[-1, 4], [4, -1], [-1, 5], [-1, 1, 3]])
+def test_split_refuses_negative_sizes_even_when_they_sum_to_the_dim(sizes):
+    """(fuzz: x.split([-1, 4], 1) of 3 columns gave pieces of 2 and 1 columns)"""
+    check_error(lambda m: m.zeros(2, 3).split(sizes, 1))
+    check_error(lambda m: m.split_with_sizes(m.zeros(3, 0), sizes, 0))
+
 @pytest.mark.parametrize("name", ["hstack", "vstack", "dstack", "column_stack", "row_stack"])
 @pytest.mark.parametrize("shapes", [[(3,), (3,)], [(3, 4), (3, 4)], [(), ()], [(2, 3, 4), (2, 3, 4)]])
 def test_stacks_match_torch(name, shapes):

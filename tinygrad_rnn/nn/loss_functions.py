@@ -312,7 +312,7 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
         return NllLoss.apply(input, labels, weight, ignore_index, reduction)
     picked, coef = _pick_targets(rows, labels, weight, ignore_index, reduction)
     if reduction == "none":
-        loss = (-(picked * coef)).reshape(out_shape)
+        loss = _unpicked_as_zero(-(picked * coef), labels != ignore_index).reshape(out_shape)
         # torch views a 3-D or 5-D+ input as 4-D for its 2-D kernel and views the result back
         return loss if input.ndim != 4 else composite(loss, "NllLoss2DBackward0", input)
     loss = 0.0 - (picked * coef).sum()  # torch subtracts from 0: +0.0 (not -0.0) when every target is ignored
@@ -339,12 +339,15 @@ class NllLoss(Function):
         picked, coef = _pick_targets(rows, labels, weight, ignore_index, reduction)
         ctx.coef = coef
         ctx.at_target = np.zeros(rows.shape, dtype=bool)  # where the gradient goes: not to ignored targets
-        ctx.at_target[np.arange(rows.shape[0]), np.where(labels != ignore_index, labels, 0)] = labels != ignore_index
+        if rows.shape[1]:  # (no classes: every label is ignored, the gradient is empty)
+            ctx.at_target[np.arange(rows.shape[0]), np.where(labels != ignore_index, labels, 0)] = labels != ignore_index
         ctx.arguments = (labels, weight, ignore_index, reduction)
         if reduction == "none":
-            return (-(picked * coef)).reshape((input.shape[0],) if input.ndim == 2 else ())
+            loss = _unpicked_as_zero(-(picked * coef), labels != ignore_index)
+            return loss.reshape((input.shape[0],) if input.ndim == 2 else ())
         counted = labels != ignore_index
-        class_weight = None if weight is None else weight._data[np.where(counted, labels, 0)]
+        class_weight = None if weight is None else (weight._data[np.where(counted, labels, 0)] if rows.shape[1]
+                                                    else np.zeros(len(labels), weight._data.dtype))
         loss, ctx.total = _cascade_nll(picked._data, class_weight, counted, reduction)
         ctx.class_weight = None if class_weight is None else from_numpy(class_weight.reshape(-1, 1))
         return Tensor._make(loss)
@@ -413,15 +416,21 @@ def refuse_gradient_of(function: str, name: str, argument: Tensor | None) -> Non
                            "This input cannot have requires_grad True.")
 
 
+def _unpicked_as_zero(losses: Tensor, counted: np.ndarray) -> Tensor:
+    """reduction='none' losses with +0.0 at an ignored target, as torch's kernel writes it (-(x * 0) is -0.0)."""
+    return losses if counted.all() else _pw.where(from_numpy(counted), losses, 0.0)
+
+
 def _pick_targets(rows: Tensor, labels: np.ndarray, weight: Tensor | None, ignore_index: int,
                   reduction: str) -> tuple[Tensor, Tensor]:
     """rows[i, labels[i]] and the constant factor each is multiplied by: its class weight (0 when
     ignored), divided by the total weight for reduction='mean'."""
     counted = labels != ignore_index
     safe = np.where(counted, labels, 0)  # an ignored label may be any number: pick a valid column
-    picked = gather_along(rows, 1, safe[:, None]).reshape(-1)
+    # (no classes: every label is ignored, as one out of bounds was refused; nothing to pick, zeros in the graph)
+    picked = gather_along(rows, 1, safe[:, None]).reshape(-1) if rows.shape[1] else rows.sum(1)
     dtype = rows.dtype.np
-    w = (weight.detach().numpy()[safe] if weight is not None else np.ones(len(safe), dtype)) * counted
+    w = (weight.detach().numpy()[safe] if weight is not None and rows.shape[1] else np.ones(len(safe), dtype)) * counted
     if reduction == "mean":
         with np.errstate(invalid="ignore", divide="ignore"):
             w = np.where(counted, w / w.sum(), 0)
@@ -448,10 +457,11 @@ def _class_rows(input: Tensor, target: Tensor, weight: Tensor | None,
         _check_no_classes_viewed_as_2d(input, target)
     if input.ndim != 1 and target.ndim == 0:  # torch reads the target's batch size from its dim 0
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    classes = input.shape[0] if input.ndim == 1 else input.shape[1]
+    _check_class_weight_size(weight, classes, spatial=input.ndim > 2)  # (before the kernel's dtype, as torch)
     if not input.dtype.is_floating_point:
         kernel = "nll_loss_out_frame" if input.ndim <= 2 else "nll_loss2d_forward_out_frame"
         raise NotImplementedError(f'"{kernel}" not implemented for \'{input.dtype._legacy}\'')
-    classes = input.shape[0] if input.ndim == 1 else input.shape[1]
     _check_class_weight(weight, classes, spatial=input.ndim > 2, input_dtype=input.dtype)
     labels = target.numpy().astype(np.int64).reshape(-1)
     _check_bounds(labels, classes, ignore_index)
@@ -502,15 +512,19 @@ def _check_target_dtype(target: Tensor) -> None:
 def _check_class_weight(weight: Tensor | None, classes: int, spatial: bool, input_dtype: Any) -> None:
     if weight is None:
         return
-    if weight.ndim != 1 or weight.shape[0] != classes:
+    _check_class_weight_size(weight, classes, spatial)
+    if weight.dtype is not input_dtype:
+        raise RuntimeError(f"expected scalar type {input_dtype._legacy} but found {weight.dtype._legacy}")
+
+
+def _check_class_weight_size(weight: Tensor | None, classes: int, spatial: bool) -> None:
+    if weight is not None and (weight.ndim != 1 or weight.shape[0] != classes):
         if spatial:
             raise RuntimeError("weight tensor should be defined either for all or no classes")
         raise RuntimeError(
             f"weight tensor should be defined either for all {classes} classes or no classes but got weight "
             f"tensor of shape: {list(weight.shape)}"
         )
-    if weight.dtype is not input_dtype:
-        raise RuntimeError(f"expected scalar type {input_dtype._legacy} but found {weight.dtype._legacy}")
 
 
 def _check_bounds(labels: np.ndarray, classes: int, ignore_index: int) -> None:
@@ -541,7 +555,8 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     if not label_smoothing > 0.0:  # (a NaN smooths nothing either, as in torch)
         return loss
     smooth = _smoothing_term(log_p, target, weight, ignore_index, reduction)
-    share = label_smoothing / log_p.shape[_class_dim(input)]  # (torch multiplies by numbers: MulBackward1)
+    classes = log_p.shape[_class_dim(input)]  # (none: torch's C++ division gives inf, and the empty sums NaN)
+    share = label_smoothing / classes if classes else float("inf")  # (torch multiplies by numbers: MulBackward1)
     return composite((1 - label_smoothing) * loss, "MulBackward1", loss) + composite(smooth * share, "MulBackward1", smooth)
 
 

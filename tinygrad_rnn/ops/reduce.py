@@ -1191,7 +1191,8 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     if input.dtype is dtypes.bool:  # (the kernel's check, after dim's and k's)
         raise RuntimeError("topk does not support bool dtypes on CPU")
     data = input._data if input.ndim else input._data.reshape(1)
-    key = -data if largest else data
+    # (largest first: an integer's bitwise not reverses its order without wrapping, as -x wraps uint8's 2 to 254)
+    key = (-data if data.dtype.kind == "f" else ~data) if largest else data
     if largest and data.dtype.kind == "f" and np.isnan(data).any():  # NaN is the largest, as torch counts it
         order = np.lexsort((key, ~np.isnan(data)), axis=d)
     else:

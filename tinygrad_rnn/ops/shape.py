@@ -1026,6 +1026,9 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
         sizes = [builtins.min(size, n - i) for i in range(0, n, builtins.max(size, 1))] or [0]
     else:
         sizes = [int(s) for s in split_size_or_sections]
+        if builtins.any(s < 0 for s in sizes):  # (before their sum: [-1, 4] of 3 is refused too)
+            raise RuntimeError(f"split_with_sizes expects split_sizes have only non-negative entries, but got "
+                               f"split_sizes={sizes}")
         if builtins.sum(sizes) != n:
             raise RuntimeError(
                 f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at dimension "

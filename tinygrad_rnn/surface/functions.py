@@ -14,6 +14,7 @@ from ..core.modes import modes
 from ..core.tensor import Tensor
 from ..creation import checked_fill, write_into
 from ..device import check_device
+from ..overloads import refusal
 from .out_rules import OutRules
 from .overlap import check_out
 from .storage import TypedStorage, UntypedStorage
@@ -46,24 +47,40 @@ def accepts_out(fn: Callable[..., Tensor], rules: OutRules = PLAIN_OUT, name: st
     def fn_with_out(*args: Any, out: Any = None, **kwargs: Any) -> Any:
         if out is None:
             return fn(*args, **kwargs)
-        if rules.number_out and isinstance(out, (bool, int, float)):
-            out = Tensor._make(np.asarray(out))  # numpy's types for numbers are torch's for wrapped numbers
-        _check_before(out, args, kwargs, rules, called, fn.__name__)
-        if rules.sets_dtype and isinstance(out, Tensor) and args and isinstance(args[0], Tensor) \
-                and kwargs.get("dtype") is None and _computes_in(args[0].dtype, out.dtype, rules.sets_dtype):
-            args = (args[0].to(out.dtype),) + args[1:]  # (what torch's dtype= does too)
-        result = fn(*args, **kwargs)
-        check_out(out, result, (args, kwargs), rules.overlap)  # (after the op's own checks, as torch's meta functions)
-        return _written(out, result, rules, called)
+        try:
+            return _with_out(fn, args, kwargs, out, rules, called)
+        except (TypeError, RuntimeError, NotImplementedError, ValueError, IndexError) as error:
+            # torch's parser refuses a call before out is looked at, in words that count out among the arguments
+            refused = refusal(called, args, {**kwargs, "out": out}, False, error)
+            if refused is not None:
+                raise refused from None
+            raise
 
     return fn_with_out
+
+
+def _with_out(fn: Callable[..., Tensor], args: tuple, kwargs: dict, out: Any, rules: OutRules, called: str) -> Any:
+    """fn(*args, **kwargs) written into out, once torch's parser has taken the call."""
+    if rules.number_out and isinstance(out, (bool, int, float)):
+        out = Tensor._make(np.asarray(out))  # numpy's types for numbers are torch's for wrapped numbers
+    _check_before(out, args, kwargs, rules, called, fn.__name__)
+    result = None
+    if rules.sets_dtype and isinstance(out, Tensor) and args and isinstance(args[0], Tensor) \
+            and kwargs.get("dtype") is None and _computes_in(args[0].dtype, out.dtype, rules.sets_dtype):
+        if rules.sets_dtype == "several results":  # std and var: a single result is computed in the input's dtype
+            result = fn(*args, **kwargs)
+        if result is None or result.numel() > 1:
+            args, result = (args[0].to(out.dtype),) + args[1:], None  # (what torch's dtype= does too)
+    result = fn(*args, **kwargs) if result is None else result
+    check_out(out, result, (args, kwargs), rules.overlap)  # (after the op's own checks, as torch's meta functions)
+    return _written(out, result, rules, called)
 
 
 def _check_before(out: Any, args: tuple, kwargs: dict, rules: OutRules, called: str, op: str) -> None:
     """torch's checks of out before anything is computed: its parser's, autograd's, and the kernel's of out's dtype."""
     if not isinstance(out, Tensor if rules.joins else (Tensor, tuple, list)):  # (cat takes one tensor, sort a tuple)
         raise TypeError(f"{called}(): argument 'out' must be Tensor, not {type_name(out)}")
-    if rules.needs_dim and len(args) < 2 and kwargs.get("dim") is None:
+    if rules.needs_dim and len(args) < 2 and "dim" not in kwargs:  # (dim=None is sum's overload over a dim)
         raise _no_out_without_dim(called, args, kwargs, out)
     if modes.grad_enabled and _any_requires_grad((args, kwargs, out)):
         raise RuntimeError(f"{op}(): functions with out=... arguments don't support automatic differentiation, "
@@ -95,7 +112,8 @@ def _computes_in(given: Any, out: Any, rule: str) -> bool:
     if given is out:
         return False
     if out.is_floating_point:
-        return given.is_floating_point and out.itemsize > given.itemsize or not given.is_floating_point
+        wider = given.is_floating_point and out.itemsize > given.itemsize
+        return wider or not given.is_floating_point and rule == "floats"
     return rule == "integers"
 
 

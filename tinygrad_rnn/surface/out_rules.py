@@ -9,9 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..argcheck import cpp_type_name, wrong_out_dtype
+from ..argcheck import cpp_type_name, is_int, is_torch_dtype, wrong_out_dtype
 from ..core import dtypes
 from ..core.tensor import Tensor
+from ..ops.shape import normalize_dim
 from .overlap import UNCHECKED, rule_of
 
 
@@ -26,8 +27,9 @@ class OutRules:
     the overload over a dim takes out (torch.sum(x, out=o) is a TypeError). `overlap`: which memory out may
     share (overlap.py). `check_dtype(out, args, kwargs)`: torch's refusal of out's dtype before anything is
     computed. `any_dtype`: the result is cast into out whatever its dtype (bernoulli's zeros and ones).
-    `sets_dtype`: with no dtype= given, the op computes in a more precise float out's dtype ("floats"), or in
-    any out's but a less precise float's ("integers": a sum into an int out adds integers)."""
+    `sets_dtype`: with no dtype= given, the op computes in a more precise float out's dtype ("floats"; "float
+    inputs": only from a float input; "several results": only from a float input and for more than one
+    result), or in any out's but a less precise float's ("integers": a sum into an int out adds integers)."""
 
     exact_dtype: bool | Callable[[Any, Any], str | None] = False
     joins: bool = False
@@ -143,6 +145,71 @@ def _out_dtype_rule(refuses: Callable[[Any, Any], bool], message: Callable[[Any,
     return check
 
 
+def _provided_dtype(words: Callable[[Any, Any], str], then: Callable[[Any, tuple, dict], None] | None = None,
+                    floats: bool = False, dims_first: Callable[[Any], bool] = lambda dtype: True
+                    ) -> Callable[[Any, tuple, dict], None]:
+    """A reduction given dtype= writes only into an out of that dtype (refused in `words(dtype, out dtype)`,
+    after the dims' range when `dims_first(dtype)`, before anything else of out is checked); then the check `then`.
+    `floats`: a dtype= that is no float is the op's own error first (mean's "could not infer output dtype")."""
+    def check(out: Any, args: tuple, kwargs: dict) -> None:
+        dtype = kwargs.get("dtype")
+        if floats and is_torch_dtype(dtype) and not dtype.is_floating_point:
+            return
+        if isinstance(out, Tensor) and is_torch_dtype(dtype) and out.dtype is not dtype:
+            if dims_first(dtype):
+                _check_dims_in_range(args, kwargs)
+            raise RuntimeError(words(dtype, out.dtype))
+        if then is not None:
+            then(out, args, kwargs)
+    return check
+
+
+def _check_dims_in_range(args: tuple, kwargs: dict) -> None:
+    """The IndexError of a dim (or a list of dims) out of the input's range, as torch's reductions check it."""
+    source = args[0] if args else kwargs.get("input")
+    dim = args[1] if len(args) > 1 else kwargs.get("dim")
+    if isinstance(source, Tensor):
+        for d in dim if isinstance(dim, (tuple, list)) else [dim]:
+            if is_int(d):
+                normalize_dim(d, source.ndim)
+
+
+def _scan_into_bool(name: str) -> Callable[[Any, tuple, dict], None]:
+    """cumsum and cumprod check dim's range first; their kernel, which has no bool version for an input of another
+    dtype, runs only on a tensor with dims and elements (a 0-d or empty one is copied into out)."""
+    def check(out: Any, args: tuple, kwargs: dict) -> None:
+        source = args[0] if args else kwargs.get("input")
+        dim = args[1] if len(args) > 1 else kwargs.get("dim")
+        if not isinstance(out, Tensor) or not isinstance(source, Tensor):
+            return
+        if is_int(dim):
+            normalize_dim(dim, source.ndim)
+        if out.dtype is dtypes.bool and source.dtype is not dtypes.bool and source.ndim and source.numel():
+            raise NotImplementedError(f'"{name}_out_cpu" not implemented for \'Bool\'')
+    return check
+
+
+def _checks_in_turn(*checks: Callable[[Any, tuple, dict], None]) -> Callable[[Any, tuple, dict], None]:
+    def check(out: Any, args: tuple, kwargs: dict) -> None:
+        for one in checks:
+            one(out, args, kwargs)
+    return check
+
+
+def _nansum_words(dtype: Any, out: Any) -> str:
+    """nansum's refusal of an out other than its dtype=: its own words for a float dtype, the structured
+    kernel's for another (which torch's nansum checks first then)."""
+    if not dtype.is_floating_point:
+        return wrong_out_dtype(dtype, out)
+    return f"nansum: provided dtype must match dtype of result. Got {out._legacy} and {dtype._legacy}."
+
+
+# torch's nansum kernel runs in out's dtype, and has none for a float input and an integer out
+_NANSUM_KERNEL = _out_dtype_rule(lambda given, out: given.is_floating_point and not out.is_floating_point,
+                                 lambda given, out: f'"nansum_cpu" not implemented for \'{out._legacy}\'',
+                                 NotImplementedError)
+
+
 def _same_dtype_as_input(message: Callable[[Any, Any], str]) -> Callable[[Any, tuple, dict], None]:
     return _out_dtype_rule(lambda given, out: out is not given, message)
 
@@ -176,12 +243,13 @@ _OUT_DTYPE_CHECKS = {
         lambda given, out: f"Expected the dtype for input and out to match, but got {given._legacy} for input's "
                            f"dtype and {out._legacy} for out's dtype.")),
     # torch's nansum kernel runs in out's dtype, and has none for a float input and an integer out
-    **dict.fromkeys(["nansum", "nanmean"], _out_dtype_rule(
-        lambda given, out: given.is_floating_point and not out.is_floating_point,
-        lambda given, out: f'"nansum_cpu" not implemented for \'{out._legacy}\'', NotImplementedError)),
-    **{name: _out_dtype_rule(lambda given, out: out is dtypes.bool and given is not dtypes.bool,
-                             lambda given, out, name=name: f'"{name}_out_cpu" not implemented for \'Bool\'',
-                             NotImplementedError) for name in ("cumsum", "cumprod")},
+    "nansum": _provided_dtype(_nansum_words, then=_NANSUM_KERNEL, dims_first=lambda dtype: not dtype.is_floating_point),
+    "nanmean": _checks_in_turn(_out_dtype_rule(lambda given, out: not given.is_floating_point, lambda given, out: (
+        "nanmean(): integral types and 'Bool' are not supported for nanmean, even for empty tensors.")),
+        _provided_dtype(_nansum_words, then=_NANSUM_KERNEL, floats=True)),
+    **{name: _provided_dtype(wrong_out_dtype, then=_scan_into_bool(name)) for name in ("cumsum", "cumprod")},
+    **dict.fromkeys(["sum", "prod"], _provided_dtype(wrong_out_dtype)),
+    "mean": _provided_dtype(wrong_out_dtype, floats=True),
     **dict.fromkeys(["argmax", "argmin"], _out_dtype_rule(lambda given, out: out is not dtypes.int64,
                                                           lambda given, out: wrong_out_dtype(dtypes.int64, out))),
     "logsumexp": _out_dtype_rule(lambda given, out: not out.is_floating_point, lambda given, out:
@@ -195,8 +263,12 @@ _OUT_DTYPE_CHECKS = {
 }
 
 # reductions that compute in out's dtype (torch.sum(x, 0, out=int_tensor) sums integers)
+# (mean, nanmean, std and var refuse an integer input whatever out is, so only a float input computes in a wider
+# float out's dtype; std and var only when they give several results: torch computes a single one in the input's)
 _OUT_SETS_DTYPE = {**dict.fromkeys(["sum", "prod", "cumsum", "cumprod"], "integers"),
-                   **dict.fromkeys(["mean", "std", "var", "nansum", "nanmean"], "floats")}
+                   **dict.fromkeys(["nansum", "logsumexp"], "floats"),
+                   **dict.fromkeys(["mean", "nanmean"], "float inputs"),
+                   **dict.fromkeys(["std", "var"], "several results")}
 
 # only the overload over a dim takes `out` (torch.sum(x, out=o) is a TypeError)
 _OUT_NEEDS_DIM = {"sum", "prod", "median", "nanmedian"}

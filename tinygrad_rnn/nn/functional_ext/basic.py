@@ -411,6 +411,8 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max
         raise RuntimeError("'weight' must be 2-D" if max_norm is None else
                            f"Expected 2-dimensional tensor, but got {weight.ndim}-dimensional tensor for argument #1 "
                            "'self' (while checking arguments for embedding_renorm_)")
+    if max_norm is not None and input.dtype in (dtypes.int64, dtypes.int32):
+        _check_rows_to_renorm(input.numpy(), weight)
     indices = _check_indices(input, weight)
     if max_norm is not None:
         embedding_renorm_(weight, indices, max_norm, norm_type)
@@ -432,9 +434,12 @@ def _check_sparse(sparse: bool, weight: Tensor) -> None:
 
 
 def _padding_index(padding_idx: int | None, num_embeddings: int) -> int:
-    """A negative padding_idx counts from the end; -1 (internally) means no padding row."""
+    """A negative padding_idx counts from the end; -1 (internally) means no padding row. torch checks only a
+    padding_idx that is not 0 (0 of an empty table is taken)."""
     if padding_idx is None:
         return -1
+    if padding_idx == 0:
+        return 0
     if not -num_embeddings <= padding_idx < num_embeddings:
         raise AssertionError("Padding_idx must be within num_embeddings")
     return padding_idx % num_embeddings
@@ -458,6 +463,16 @@ def _check_indices(input: Tensor, weight: Tensor) -> np.ndarray:
                                f"axis_dim={weight.shape[0]}")
         raise IndexError("index out of range in self")
     return indices
+
+
+def _check_rows_to_renorm(indices: np.ndarray, weight: Tensor) -> None:
+    """torch's embedding_renorm_ selects each distinct row looked up, smallest index first, before the lookup checks
+    them: an index out of range is select()'s IndexError (a negative one in range counts from the end there)."""
+    rows = np.unique(indices)
+    bad = rows[(rows < -weight.shape[0]) | (rows >= weight.shape[0])]
+    if bad.size:
+        raise IndexError(f"select(): index {bad[0]} out of range for tensor of size {list(weight.shape)} at "
+                         "dimension 0")
 
 
 def embedding_renorm_(weight: Tensor, indices: np.ndarray, max_norm: float, norm_type: float) -> None:
