@@ -83,6 +83,9 @@ EXACT_OUT_DTYPE: dict[str, Any] = {
                                                f"out= type {out._legacy}"),
     "matrix_power": _structured_or(_castable_only("matrix_power")),
     **{name: _castable_only(name) for name in ("cholesky", "cholesky_solve", "cholesky_inverse")},
+    "orgqr": _castable_only("torch.linalg.householder_product"),
+    "ormqr": lambda result, out: f"torch.ormqr: Expected input and result to have the same dtype, but input has "
+                                 f"dtype{result._legacy} and result has dtype {out._legacy}",  # (torch's spacing)
     # the overloads over every element (the (values, indices) ones are checked by _OUT_DTYPE_CHECKS)
     **dict.fromkeys(["max", "min"], _unless_castable(
         lambda result, out: "Expected canCast( typeMetaToScalarType(self.dtype()), typeMetaToScalarType(out.dtype())) "
