@@ -186,3 +186,16 @@ def test_a_saved_file_has_torchs_size_on_disk(tmp_path: Any) -> None:
         fw.save(_fill(fw, fw.nn.LSTM(3, 4)).state_dict(), path)
         sizes.append(path.stat().st_size)
     assert sizes[1] == sizes[0]
+
+
+@pytest.mark.parametrize("name", ["LSTM 2 layers bidirectional", "views of one storage", "quantized Linear"])
+def test_a_legacy_format_file_has_torchs_size(name: str) -> None:
+    """torch's legacy format names storages by their C++ address (14 digits), made anew for each tensor:
+    ours are names as long, so the file is as long (the order of the storages follows torch's addresses)."""
+    torch = require_torch()
+    sizes = []
+    for fw in (torch, tinygrad_rnn):
+        buffer = io.BytesIO()
+        fw.save(SAME_AS_TORCH[name](fw), buffer, _use_new_zipfile_serialization=False)
+        sizes.append(len(buffer.getvalue()))
+    assert sizes[1] == sizes[0]

@@ -45,7 +45,7 @@ from ..optim.optimizer import Optimizer
 from . import whole_optimizers
 from .errors import MAX_NESTING
 from .numpy_scalars import is_numpy_array, is_numpy_scalar
-from .torch_pickle import PARTS, Call, Global, NewObject, StoredArray
+from .torch_pickle import PARTS, Call, Global, NewObject, StoredArray, fresh
 from .whole_modules import class_path, function_path, hook_object_path, state_of
 
 PROTO, STOP, MARK, NONE, TRUE, FALSE = b"\x80", b".", b"(", b"N", b"\x88", b"\x89"
@@ -67,9 +67,14 @@ def storage_name(dt: dtypes.dtype) -> str:
 
 
 class StorageTable:
-    """The distinct arrays behind the tensors written so far, each under a key '0', '1', ..."""
+    """The distinct arrays behind the tensors written so far, each under a key '0', '1', ...
 
-    def __init__(self) -> None:
+    torch's legacy format names a storage by its C++ address instead, a 14-digit number on 64-bit Linux;
+    `name_base` gives names that long ('94000000000000', '94000000000016', ...), so the files are torch's size.
+    """
+
+    def __init__(self, name_base: int = 0) -> None:
+        self.name_base = name_base
         self.arrays: list[np.ndarray] = []  # index = key; each C-contiguous and native-endian
         self.names: list[str] = []  # str(key): one string object per storage, as torch's id_map holds
         self._key_of: dict[int, int] = {}  # id(root array) -> key
@@ -84,7 +89,7 @@ class StorageTable:
         if id(root) not in self._key_of:
             self._key_of[id(root)] = len(self.arrays)
             self.arrays.append(root.reshape(-1))  # a contiguous array reshapes without copying
-            self.names.append(str(len(self.names)))
+            self.names.append(str(self.name_base + 16 * len(self.names) if self.name_base else len(self.names)))
             self._keep_alive.append(root)
         strides = tuple(s // array.itemsize for s in array.strides) if array.size else _packed_strides(array.shape)
         return self._key_of[id(root)], offset, strides
@@ -513,7 +518,8 @@ class TorchPickler:
         self.out.append(MARK)
         self._save(STORAGE, 0)
         self._global("torch", storage_name(dt))
-        self._save(self.storages.names[key], 0)
+        name = self.storages.names[key]
+        self._save(fresh(name) if self.legacy else name, 0)  # the legacy writer makes str(address) each time
         self._save(CPU, 0)
         self._int(self.storages.arrays[key].size)
         if self.legacy:
