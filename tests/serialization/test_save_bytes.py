@@ -90,7 +90,7 @@ def test_data_pkl_of_plain_values_is_what_pythons_pickler_writes(name: str) -> N
 def test_the_zip_layout_is_torchs_miniz_layout() -> None:
     """Torch's own members, rewritten by our zip writer, give torch's file back byte for byte."""
     torch = require_torch()
-    for obj in (torch.nn.GRU(3, 4, 2).state_dict(), torch.arange(100.0), {}):
+    for obj in (torch.nn.GRU(3, 4, 2).state_dict(), torch.arange(100.0), {}, [torch.zeros(0), torch.ones(1)]):
         raw = _saved(torch, obj)
         archive = zipfile.ZipFile(io.BytesIO(raw))
         rewritten = io.BytesIO()
@@ -132,6 +132,26 @@ def _sgd_two_groups(fw: Any) -> Any:
     return {"epoch": 3, "model": m.state_dict(), "optimizer": opt.state_dict(), "loss": 0.25}
 
 
+def _tied(fw: Any) -> Any:
+    embedding, decoder = fw.nn.Embedding(5, 3), fw.nn.Linear(3, 5)
+    decoder.weight = embedding.weight
+    m = _fill(fw, fw.nn.Sequential(embedding, decoder))
+    return [m.state_dict(), m.state_dict(keep_vars=True)]
+
+
+def _schedulers(fw: Any) -> Any:
+    m = _fill(fw, fw.nn.Linear(2, 2))
+    adamw, rmsprop = fw.optim.AdamW(m.parameters(), amsgrad=True), fw.optim.RMSprop(m.parameters(), momentum=0.5)
+    one_cycle = fw.optim.lr_scheduler.OneCycleLR(rmsprop, max_lr=0.5, total_steps=10)
+    plateau = fw.optim.lr_scheduler.ReduceLROnPlateau(adamw)
+    m(fw.ones(1, 2)).sum().backward()
+    adamw.step()
+    rmsprop.step()
+    one_cycle.step()
+    plateau.step(1.0)
+    return [adamw.state_dict(), rmsprop.state_dict(), one_cycle.state_dict(), plateau.state_dict()]
+
+
 def _views(fw: Any) -> Any:
     t = fw.arange(12.0)
     return {"all": t, "rows": t[2:8].view(2, 3), "every other": t[::2], "again": t}
@@ -156,6 +176,12 @@ SAME_AS_TORCH = {
     "views of one storage": _views,
     "float64, int64, bool, int32": lambda fw: {"f64": fw.arange(3, dtype=fw.float64), "i64": fw.arange(3),
                                               "bool": fw.tensor([True]), "i32": fw.arange(2, dtype=fw.int32)},
+    "empty, float16, uint8, int8 tensors": lambda fw: [fw.zeros(0), fw.zeros(2, 0), fw.ones(2, dtype=fw.float16),
+                                                       fw.ones(2, dtype=fw.uint8), fw.ones(1, dtype=fw.int8)],
+    "transposed, expanded, requires_grad": lambda fw: [fw.arange(6.0).reshape(2, 3).t(), fw.ones(1, 3).expand(4, 3),
+                                                       fw.ones(2, requires_grad=True)],
+    "tied weights, keep_vars": lambda fw: _tied(fw),
+    "lr scheduler and optimizers": lambda fw: _schedulers(fw),
     "Size, dtypes, bytes, set": lambda fw: [fw.Size([2, 3]), fw.float32, fw.float32, b"ab", {1, 2}],
     "quantized Linear": lambda fw: _quantized(fw, fw.nn.Sequential(fw.nn.Linear(3, 2)), {fw.nn.Linear}),
     "quantized LSTM and Linear": lambda fw: _quantized(

@@ -3,11 +3,13 @@ files are the size of torch's (tutorials print `os.path.getsize(...)` of a saved
 
 What miniz writes, member by member, offsets counted from the archive's first byte:
 
-    local header   version 0, flags 0x0808 (sizes follow the data; UTF-8 name), stored, time and date 0,
+    local header   version 0, flags 0x0808 (sizes follow the data; UTF-8 name; 0x0800 for an empty member,
+                   which has no descriptor), stored, time and date 0,
                    CRC and sizes 0; the name; an extra field 'FB' + 2-byte length + 'Z' padding that puts
                    the data on a 64-byte boundary (4 bytes even when no padding is needed)
     data           the member's bytes
-    descriptor     'PK\\x07\\x08', CRC-32, both sizes (4 bytes each; 8 each for a member of 4 GiB or more)
+    descriptor     'PK\\x07\\x08', CRC-32, both sizes (4 bytes each; 8 each for a member of 4 GiB or more);
+                   none after an empty member
     central dir    per member: version 0, the same flags, CRC, sizes, offset, and no extra field (a zip64
                    field only when a size or offset does not fit 32 bits)
     end records    always the zip64 end record and its locator (miniz writes zip64 archives), then the
@@ -20,7 +22,7 @@ import zlib
 from typing import Any
 
 ALIGNMENT = 64
-FLAGS = 0x0808  # bit 3: sizes in a data descriptor after the data; bit 11: the name is UTF-8
+UTF8_NAME, SIZES_AFTER_DATA = 0x0800, 0x0008  # the flags miniz sets (an empty member has no descriptor)
 U32_MAX = 0xFFFFFFFF
 
 LOCAL = struct.Struct("<IHHHHHIIIHH")
@@ -58,11 +60,16 @@ def _member(name: bytes, data: memoryview, offset: int) -> tuple[bytes, bytes, b
     start = offset + LOCAL.size + len(name) + len(local_zip64) + 4
     padding = -start % ALIGNMENT
     extra = local_zip64 + b"FB" + struct.pack("<H", padding) + b"Z" * padding
-    header = LOCAL.pack(0x04034B50, 0, FLAGS, 0, 0, 0, 0, 0, 0, len(name), len(extra)) + name + extra
-    descriptor = (struct.pack("<IIQQ", 0x08074B50, crc, size, size) if local_zip64
-                  else struct.pack("<IIII", 0x08074B50, crc, size, size))
+    flags = UTF8_NAME | (SIZES_AFTER_DATA if size else 0)
+    header = LOCAL.pack(0x04034B50, 0, flags, 0, 0, 0, 0, 0, 0, len(name), len(extra)) + name + extra
+    if not size:
+        descriptor = b""
+    elif local_zip64:
+        descriptor = struct.pack("<IIQQ", 0x08074B50, crc, size, size)
+    else:
+        descriptor = struct.pack("<IIII", 0x08074B50, crc, size, size)
     central_zip64 = _zip64_field(size if big else None, size if big else None, offset if far else None)
-    entry = CENTRAL.pack(0x02014B50, 0, 0, FLAGS, 0, 0, 0, crc, min(size, U32_MAX), min(size, U32_MAX), len(name),
+    entry = CENTRAL.pack(0x02014B50, 0, 0, flags, 0, 0, 0, crc, min(size, U32_MAX), min(size, U32_MAX), len(name),
                          len(central_zip64), 0, 0, 0, 0, min(offset, U32_MAX)) + name + central_zip64
     return header, descriptor, entry
 
