@@ -225,3 +225,20 @@ def test_a_legacy_format_file_has_torchs_size(name: str) -> None:
         fw.save(SAME_AS_TORCH[name](fw), buffer, _use_new_zipfile_serialization=False)
         sizes.append(len(buffer.getvalue()))
     assert sizes[1] == sizes[0]
+
+
+@pytest.mark.parametrize("name", ["ckpt", "a.b.c", "x.", ".x.pt", "a\\b.pt", "é.pt", ".pt"])
+def test_members_are_named_after_the_file_as_torch_names_them(name: str, tmp_path: Any) -> None:
+    """Up to the last dot of the name after the last '/' or '\\'; 'archive' for a path that is not ASCII;
+    a RuntimeError when nothing is left."""
+    torch = require_torch()
+    seen = []
+    for fw in (torch, tinygrad_rnn):
+        (tmp_path / fw.__name__).mkdir()
+        path = str(tmp_path / fw.__name__ / name)
+        try:
+            fw.save({}, path)
+            seen.append(zipfile.ZipFile(path).namelist()[0])
+        except RuntimeError as e:
+            seen.append(str(e).replace(path, "<path>"))
+    assert seen[1] == seen[0]
