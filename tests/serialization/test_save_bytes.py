@@ -57,7 +57,8 @@ def _cyclic() -> list:
 
 def _shared_objects() -> list:
     text, pair, items = "shared", (1, 2), [3]
-    return [text, text, pair, pair, items, items, "", "", b"", b"", b"ab", bytearray(b"xy"), {1, 2}]
+    return [text, text, pair, pair, items, items, "", "", b"", b"", b"ab", b"x" * 300, bytearray(b"xy"), bytearray(),
+            {1, 2}]
 
 
 PURE_PYTHON = {
@@ -80,10 +81,13 @@ def _ordered_with_metadata() -> OrderedDict:
     return d
 
 
+@pytest.mark.parametrize("protocol", [2, 3])
 @pytest.mark.parametrize("name", list(PURE_PYTHON))
-def test_data_pkl_of_plain_values_is_what_pythons_pickler_writes(name: str) -> None:
+def test_data_pkl_of_plain_values_is_what_pythons_pickler_writes(name: str, protocol: int) -> None:
     value = PURE_PYTHON[name]()
-    assert _pickle_of(_saved(tinygrad_rnn, value)) == pickle.dumps(value, protocol=2)
+    buffer = io.BytesIO()
+    tinygrad_rnn.save(value, buffer, pickle_protocol=protocol)
+    assert _pickle_of(buffer.getvalue()) == pickle.dumps(value, protocol=protocol)
 
 
 # ---------------------------------------------------------------- the zip, against torch's writer

@@ -55,7 +55,7 @@ EMPTY_LIST, APPENDS, EMPTY_DICT, SETITEMS = b"]", b"e", b"}", b"u"
 GLOBAL, REDUCE, BUILD, BINPERSID, NEWOBJ = b"c", b"R", b"b", b"Q", b"\x81"
 BININT1, BININT2, BININT, LONG1, LONG4, BINFLOAT, BINUNICODE = b"K", b"M", b"J", b"\x8a", b"\x8b", b"G", b"X"
 BINPUT, LONG_BINPUT, BINGET, LONG_BINGET, APPEND, SETITEM = b"q", b"r", b"h", b"j", b"a", b"s"
-POP, POP_MARK = b"0", b"1"
+POP, POP_MARK, SHORT_BINBYTES, BINBYTES = b"0", b"1", b"C", b"B"
 BATCH = 1000  # pickle writes a container's items in MARK ... APPENDS/SETITEMS batches of this many
 # torch's persistent id names these same (interned) string objects for every storage, so they are met again
 STORAGE, CPU, LATIN1 = "storage", "cpu", "latin1"
@@ -249,13 +249,15 @@ class TorchPickler:
 
     def _bytes(self, b: bytes | bytearray) -> None:
         """Protocol 2 has no bytes opcode: pickle writes bytes(), or _codecs.encode(text, 'latin1'), which
-        torch allows; a bytearray is bytearray(those bytes)."""
+        torch allows; protocol 3 writes SHORT_BINBYTES/BINBYTES. A bytearray is bytearray(those bytes), or
+        bytearray() when empty."""
         if type(b) is bytearray:
             self._global("builtins", "bytearray")
-            self._save(bytes(b), 0)
-            self.out += [TUPLE1]
-            self._put()
+            self._tuple((bytes(b),) if b else (), 0)
             self.out.append(REDUCE)
+        elif self.protocol >= 3:
+            self.out += [SHORT_BINBYTES, bytes([len(b)])] if len(b) < 256 else [BINBYTES, struct.pack("<I", len(b))]
+            self.out.append(bytes(b))
         elif not b:
             self._global("builtins", "bytes")
             self.out += [EMPTY_TUPLE, REDUCE]
