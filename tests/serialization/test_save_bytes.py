@@ -64,7 +64,7 @@ def _shared_objects() -> list:
 PURE_PYTHON = {
     "shared strings, tuples, lists": _shared_objects,
     "dict batches of 1000 (an exact 1000 ends with an empty batch)": lambda: [
-        {i: i for i in range(1000)}, {str(i): i for i in range(1001)}, {1: 2}, {}],
+        {i: i for i in range(1000)}, {i: i for i in range(2000)}, {str(i): i for i in range(1001)}, {1: 2}, {}],
     "list batches of 1000": lambda: [list(range(1000)), list(range(1001)), [1], []],
     "OrderedDict items and attributes": lambda: _ordered_with_metadata(),
     "tuples of every length": lambda: [(), (1,), (1, 2), (1, 2, 3), (1, 2, 3, 4), ((),)],

@@ -354,8 +354,8 @@ class TorchPickler:
         self._put(size)
 
     def _dict(self, d: dict, depth: int) -> None:
-        """An exact dict as pickle's C writer writes it: one item with SETITEM, otherwise batches of
-        1000 (a dict of exactly 1000, 2000, ... items ends with an empty batch: it stops only on a short one)."""
+        """An exact dict as pickle's C writer writes it: one item with SETITEM, otherwise MARK ... SETITEMS
+        batches of 1000 until one is short (so 1000 items end with an empty batch)."""
         self.out.append(EMPTY_DICT)
         self._put(d)
         items = list(d.items())
@@ -364,19 +364,12 @@ class TorchPickler:
             self._save(items[0][1], depth)
             self.out.append(SETITEM)
             return
-        if not items:
-            return
-        first = 0
-        while True:
-            batch = items[first:first + BATCH]
+        for first in range(0, len(items) + 1, BATCH) if items else ():
             self.out.append(MARK)
-            for key, value in batch:
+            for key, value in items[first:first + BATCH]:
                 self._save(key, depth)
                 self._save(value, depth)
             self.out.append(SETITEMS)
-            if len(batch) < BATCH:
-                return
-            first += BATCH
 
     def _ordered_dict(self, d: OrderedDict, depth: int) -> None:
         """OrderedDict(), then its items from its __reduce__ iterator, then its attributes (a module
