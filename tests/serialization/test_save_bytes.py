@@ -186,6 +186,8 @@ SAME_AS_TORCH = {
                                                        fw.ones(2, requires_grad=True)],
     "tied weights, keep_vars": lambda fw: _tied(fw),
     "lr scheduler and optimizers": lambda fw: _schedulers(fw),
+    "device, big and negative ints, nan": lambda fw: {"dev": fw.device("cpu"), "cpu": "cpu", "big": 2**40, "neg": -5,
+                                                      "nan": float("nan"), "t": fw.tensor(5)},
     "Size, dtypes, bytes, set": lambda fw: [fw.Size([2, 3]), fw.float32, fw.float32, b"ab", {1, 2}],
     "quantized Linear": lambda fw: _quantized(fw, fw.nn.Sequential(fw.nn.Linear(3, 2)), {fw.nn.Linear}),
     "quantized LSTM and Linear": lambda fw: _quantized(

@@ -188,7 +188,7 @@ class TorchPickler:
             self._global("torch", obj.name)
         elif isinstance(obj, device):
             self._global("torch", "device")
-            self._tuple((str(obj),), depth + 1)
+            self._tuple((fresh(str(obj)),), depth + 1)  # (torch makes the name in C++: a new string)
             self.out.append(REDUCE)
             self._put(obj)
         elif type(obj) in (dict, OrderedDict, list, tuple, set, Size):
