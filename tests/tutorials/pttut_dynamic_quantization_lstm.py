@@ -2,8 +2,11 @@ import tinygrad_rnn as torch
 # Modelled on PyTorch's tutorial "(beta) Dynamic Quantization on an LSTM Word Language Model": an LSTM
 # language model, quantized with quantize_dynamic({nn.LSTM, nn.Linear}, qint8), compared with the float model.
 # Small here: a vocabulary of 50 generated tokens, a few training steps instead of the tutorial's pretrained
-# weights. The tutorial prints the sizes of the saved state_dicts; their bytes depend on the pickle format, so
-# this prints what they hold instead.
+# weights. The tutorial prints the sizes of the saved state_dicts, as here (torch.save writes the same bytes in
+# both frameworks), and what they hold.
+import os
+import tempfile
+
 nn = torch.nn
 torch.manual_seed(0)
 
@@ -117,6 +120,17 @@ def describe_state_dict(model):
 
 describe_state_dict(model)
 describe_state_dict(quantized_model)
+
+
+def print_size_of_model(model):
+    path = os.path.join(tempfile.mkdtemp(), "temp.p")  # (the tutorial writes "temp.p" in the current folder)
+    torch.save(model.state_dict(), path)
+    print('Size (MB):', os.path.getsize(path) / 1e6)
+    os.remove(path)
+
+
+print_size_of_model(model)
+print_size_of_model(quantized_model)
 
 qweight = quantized_model.decoder.weight()
 print(qweight.dtype, qweight.qscheme(), qweight.q_scale(), qweight.q_zero_point())

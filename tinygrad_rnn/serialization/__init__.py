@@ -75,11 +75,24 @@ def save(obj: Any, f: FileLike, pickle_module: Any = pickle, pickle_protocol: in
             if _use_new_zipfile_serialization:
                 raise RuntimeError(f"Parent directory {parent} does not exist.")
             raise FileNotFoundError(errno.ENOENT, "No such file or directory", os.fspath(f))
-        archive_name = os.path.splitext(os.path.basename(os.fspath(f)))[0] or "archive"
+        archive_name = _archive_name(os.fspath(f)) if _use_new_zipfile_serialization else "archive"
         with atomic_write(f) as fh:
             write(fh, archive_name)
     else:
         write(f, "archive")
+
+
+def _archive_name(path: str) -> str:
+    """The folder torch names the members under: the file's name up to its last dot ('temp.p' -> 'temp/'),
+    as torch's C++ writer cuts it (at '/' or '\\'), or 'archive' for a path that is not ASCII (which
+    torch writes through a Python stream instead)."""
+    if not path.isascii():
+        return "archive"
+    base = path[max(path.rfind("/"), path.rfind("\\")) + 1:]
+    name = base[:base.rfind(".")] if "." in base else base
+    if not name:
+        raise RuntimeError(f"[enforce fail at inline_container.cc:720] . invalid file name: {path}")
+    return name
 
 
 def _seekable(f: Any) -> bool:

@@ -22,20 +22,22 @@ from .storages import Storage, StorageType, restore_location
 
 MAGIC_NUMBER = 0x1950A86A20F9469CFC6C
 PROTOCOL_VERSION = 1001
+LEGACY_NAME_BASE = 94_000_000_000_000  # storage names as long as torch's (addresses on the heap)
 SYS_INFO = {"protocol_version": PROTOCOL_VERSION, "little_endian": True,
             "type_sizes": {"short": 2, "int": 4, "long": 4}}
 
 
 def write(obj: Any, stream: Any, protocol: int) -> None:
-    storages = StorageTable()
+    storages = StorageTable(name_base=LEGACY_NAME_BASE)
     data = TorchPickler(storages, protocol, legacy=True).dump(obj)  # first: a refused object writes nothing
     for header in (MAGIC_NUMBER, PROTOCOL_VERSION, SYS_INFO):
         stream.write(TorchPickler(StorageTable(), protocol).dump(header))
     stream.write(data)
-    keys = sorted(str(k) for k in range(len(storages.arrays)))  # torch lists them sorted as strings
+    keys = sorted(storages.names)  # torch lists them sorted as strings
     stream.write(TorchPickler(StorageTable(), protocol).dump(keys))
+    index = {name: i for i, name in enumerate(storages.names)}
     for key in keys:
-        array = storages.arrays[int(key)]
+        array = storages.arrays[index[key]]
         stream.write(struct.pack("<q", array.size))
         stream.write(array.view("u1").data)
 

@@ -45,3 +45,10 @@ class StoredArray:
 
 
 PARTS = (Global, Call, NewObject, StoredArray)
+
+
+def fresh(text: str) -> str:
+    """A new string object equal to `text`. A ScriptObject's state comes from C++, which makes its strings
+    anew for each object, so pickle never finds them in its memo (one-character strings excepted: Python
+    shares those, as `decode` here does)."""
+    return text.encode("utf-8").decode("utf-8")

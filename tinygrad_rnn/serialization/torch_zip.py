@@ -13,7 +13,6 @@ members in torch's order with torch's padding, so `torch.load(f, weights_only=Tr
 from __future__ import annotations
 
 import hashlib
-import struct
 import sys
 import zipfile
 from typing import Any
@@ -25,10 +24,9 @@ from .pickle_writer import StorageTable, TorchPickler
 from .restricted_unpickler import RestrictedUnpickler
 from .storages import Storage, StorageType, restore_location
 from .zip_members import check_member, mapped_member, open_member, read_member
+from .zip_writer import ALIGNMENT, write_archive
 
-ALIGNMENT = 64
 SUPPORTED_VERSIONS = range(1, 11)  # torch 2.13 writes 3 and reads up to 10
-LOCAL_HEADER_SIZE = 30
 
 
 # ---------------------------------------------------------------- writing
@@ -43,22 +41,7 @@ def write(obj: Any, stream: Any, archive_name: str, protocol: int, byteorder_rec
     records += [(f"data/{key}", array.view(np.uint8).data) for key, array in enumerate(storages.arrays)]
     serialization_id = int(hashlib.sha1(data).hexdigest(), 16) % 10**40  # deterministic: same object, same file
     records += [("version", b"3\n"), (".data/serialization_id", f"{serialization_id:040d}".encode())]
-    start = stream.tell()
-    with zipfile.ZipFile(stream, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:
-        for name, payload in records:
-            _write_aligned(zf, stream.tell() - start, f"{archive_name}/{name}", payload)
-
-
-def _write_aligned(zf: zipfile.ZipFile, offset: int, name: str, payload: Any) -> None:
-    """One stored member whose bytes start on a 64-byte boundary, padded as torch pads (an 'FB' extra field)."""
-    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-    size = len(payload)
-    zip64 = 20 if size > zipfile.ZIP64_LIMIT else 0  # zipfile then adds a zip64 field after ours
-    header = LOCAL_HEADER_SIZE + len(name.encode("utf-8")) + 4 + zip64
-    padding = -(offset + header) % ALIGNMENT
-    info.extra = b"FB" + struct.pack("<H", padding) + b"Z" * padding
-    info.compress_type = zipfile.ZIP_STORED
-    zf.writestr(info, payload)
+    write_archive(stream, [(f"{archive_name}/{name}", payload) for name, payload in records])
 
 
 # ---------------------------------------------------------------- reading

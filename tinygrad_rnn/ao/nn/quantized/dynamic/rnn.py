@@ -15,7 +15,7 @@ from .....nn.containers import ModuleList
 from .....nn.module import Module
 from .....nn.parameter import Parameter
 from .....nn.utils.rnn import PackedSequence
-from .....serialization.torch_pickle import Global, NewObject
+from .....serialization.torch_pickle import Global, NewObject, fresh
 from ....no_autograd import without_autograd
 from ....qdtypes import qint8
 from .linear import quantize_weight
@@ -41,7 +41,7 @@ class PackedLinearWeight:
 
     def __torch_pickle__(self) -> NewObject:
         return NewObject(Global("torch", "ScriptObject"),
-                         ((self.weight, self.bias), "__torch__.torch.classes.quantized.LinearPackedParamsBase"))
+                         ((self.weight, self.bias), fresh("__torch__.torch.classes.quantized.LinearPackedParamsBase")))
 
 
 class CellParams:
@@ -58,9 +58,9 @@ class CellParams:
 
     def __torch_pickle__(self) -> NewObject:
         # torch's state: the kind, the biases, no doubles, reduce_range=1 among the longs, the packed weights
-        state = ("quantized_dynamic", [self.packed_ih.bias, self.packed_hh.bias], [], [1],
+        state = (fresh("quantized_dynamic"), [self.packed_ih.bias, self.packed_hh.bias], [], [1],
                  [self.packed_ih, self.packed_hh])
-        return NewObject(Global("torch", "ScriptObject"), (state, "__torch__.torch.classes.rnn.CellParamsBase"))
+        return NewObject(Global("torch", "ScriptObject"), (state, fresh("__torch__.torch.classes.rnn.CellParamsBase")))
 
 
 def _cell_params(mod: Module, suffix: str) -> CellParams:
