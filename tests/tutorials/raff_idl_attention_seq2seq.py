@@ -149,7 +149,7 @@ def make_pair(n):
     return digits + [EOS], list(reversed(digits)) + [EOS]
 
 
-pairs = [make_pair(random.randint(2, 5)) for _ in range(24)]
+pairs = [make_pair(random.randint(2, 5)) for _ in range(16)]
 print(pairs[:2])
 
 
