@@ -202,6 +202,7 @@ def test_the_factories_requires_grad_none_passes_the_parser():
     "m.zeros(3).index_put_((None,), m.tensor(1.0))",
     "m.linalg.multi_dot([m.zeros(2, 2), 1])",
     "m.linalg.multi_dot(m.zeros(2, 2))",  # a matrix's rows are no list of tensors
+    "m.block_diag(m.zeros(1), np.zeros(2))",  # tensors given one by one: numpy's type named with its module
 ])
 def test_a_list_of_tensors_holding_something_else_is_refused_as_torch(call):
     """torch's parser names the element and the parameter's place (`expected Tensor as element 0 in argument 0,
