@@ -115,6 +115,9 @@ def refusal(name: str, args: tuple, kwargs: dict, method: bool = False, error: E
     if listed is None:
         return None
     named = {_NUMPY_NAMES.get(k, k): v for k, v in kwargs.items()}  # (the list shows them as given)
+    in_tensor_list = _non_tensor_in_tensor_list(listed, args, named)
+    if in_tensor_list is not None:
+        return TypeError(in_tensor_list)
     taken = next((ps for ps in map(_params, listed) if _check(name, ps, args, named) is None), None)
     if taken is not None:  # the parser takes the call; reading its lists of ints may still fail, where the op's
         # own check failed too (torch reads the arguments last one first: randint's device before its size)
@@ -173,6 +176,32 @@ def _check(name: str, ps: list[Param], args: tuple, kwargs: dict) -> str | None:
     unknown = [k for k in kwargs if k not in {p.name for p in ps}]
     if unknown:
         return f"{name}() got an unexpected keyword argument '{unknown[0]}'"
+    return None
+
+
+def _non_tensor_in_tensor_list(listed: tuple[str, ...], args: tuple, kwargs: dict) -> str | None:
+    """torch's error for a list of tensors holding something else (`torch.stack([[1, 2], [3, 4]])`), or None.
+
+    torch's parser reads a signature's parameters in order and gives up on the signature at the first one it
+    refuses; but a list of tensors with another thing in it is not refused quietly: the parser stops there and
+    then, naming the element and the parameter's place in that signature (counted from 0, keywords too)."""
+    for ps in map(_params, listed):
+        positional = [p for p in ps if not p.keyword_only]
+        if len(args) > len(positional):
+            continue
+        for i, p in enumerate(ps):
+            by_position = i < len(args) and not p.keyword_only
+            if not by_position and p.name not in kwargs:
+                if p.required:
+                    break
+                continue
+            value = args[i] if by_position else kwargs[p.name]
+            if p.type == "tuple of Tensors" and isinstance(value, (tuple, list)):
+                wrong = next((k for k, v in enumerate(value) if not isinstance(v, Tensor)), None)
+                if wrong is not None:
+                    return f"expected Tensor as element {wrong} in argument {i}, but got {type_name(value[wrong])}"
+            elif p.refuses(value) is not None:
+                break
     return None
 
 

@@ -3,6 +3,7 @@
 raises torch's error type with torch's message (or works in both)."""
 from __future__ import annotations
 
+import numpy as np  # noqa: F401  (the calls name it)
 import pytest
 from helpers import check_error, require_torch
 
@@ -184,3 +185,26 @@ def test_the_factories_requires_grad_none_passes_the_parser():
     # torch's factories' `bool? requires_grad`: None passes, so the kernel's error is what the user sees
     check_error(lambda m: m.randn((), dtype=m.int32, requires_grad=None))
     check_error(lambda m: m.rand_like(m.ones(2, dtype=m.float16), dtype=m.int8, requires_grad=None))
+
+
+@pytest.mark.parametrize("call", [
+    "m.stack([[1, 2], [3, 4]])",  # Raff's attention code stacks tensors; a list of lists is refused by the parser
+    "m.stack(tensors=[1, 2])",
+    "m.cat([m.zeros(2), 1], dim='a')",  # the list is read before the dim
+    "m.concat([None])",
+    "m.hstack([m.zeros(2), 1.0])",
+    "m.vstack([np.zeros(2)])",
+    "m.column_stack([m.zeros(2), (1,)])",
+    "m.row_stack([m.zeros(2), m.zeros(2), True])",
+    "m.max(m.zeros(2, 2), 0, out=(m.zeros(2), 2))",  # an out list counts as argument 3 of its overload
+    "m.sort(m.zeros(2, 2), out=[1, 2])",
+    "m.index_put(m.zeros(3), (1,), m.tensor(1.0))",
+    "m.zeros(3).index_put_((None,), m.tensor(1.0))",
+    "m.linalg.multi_dot([m.zeros(2, 2), 1])",
+    "m.linalg.multi_dot(m.zeros(2, 2))",  # a matrix's rows are no list of tensors
+    "m.block_diag(m.zeros(1), np.zeros(2))",  # tensors given one by one: numpy's type named with its module
+])
+def test_a_list_of_tensors_holding_something_else_is_refused_as_torch(call):
+    """torch's parser names the element and the parameter's place (`expected Tensor as element 0 in argument 0,
+    but got list`), whichever overload would have been tried next."""
+    check_error(lambda m: eval(call))

@@ -168,8 +168,19 @@ def matrix_rank(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: boo
     return Tensor._make(np.asarray((s > tol[..., None]).sum(-1), dtype=np.int64))
 
 
+def _check_tensor_list(tensors: Any) -> None:
+    """torch's parser on multi_dot's list: a list or tuple (a matrix's rows are not one), of tensors only."""
+    if not isinstance(tensors, (tuple, list)):
+        raise TypeError("linalg_multi_dot(): argument 'tensors' (position 1) must be tuple of Tensors, not "
+                        f"{type_name(tensors)}")
+    wrong = next((i for i, t in enumerate(tensors) if not isinstance(t, Tensor)), None)
+    if wrong is not None:
+        raise TypeError(f"expected Tensor as element {wrong} in argument 0, but got {type_name(tensors[wrong])}")
+
+
 def multi_dot(tensors: Sequence[Tensor], *, out: Tensor | None = None) -> Tensor:
     """tensors[0] @ tensors[1] @ ...; the first may be a row vector and the last a column vector."""
+    _check_tensor_list(tensors)
     check_multi_dot(tensors)
     result = tensors[0]
     for t in tensors[1:]:

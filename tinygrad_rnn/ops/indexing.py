@@ -253,6 +253,9 @@ def _put_key(input: Tensor, indices: Any) -> tuple:
     """A tuple of index tensors, with torch's first checks: their types, then how many dims they take."""
     if not isinstance(indices, (tuple, list)):
         raise TypeError(f"index_put(): argument 'indices' must be tuple of Tensors, not {type_name(indices)}")
+    wrong = next((i for i, k in enumerate(indices) if not isinstance(k, Tensor)), None)
+    if wrong is not None:  # torch's parser, as for `t.index_put_(indices, values)`, where indices is argument 0
+        raise TypeError(f"expected Tensor as element {wrong} in argument 0, but got {type_name(indices[wrong])}")
     for k in indices:
         if not isinstance(k, Tensor) or k.dtype.name not in ("int64", "int32", "uint8", "bool"):
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")

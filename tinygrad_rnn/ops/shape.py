@@ -2393,7 +2393,7 @@ def _tensor_list(name: str, tensors: Any) -> list:
                         f"{type_name(tensors)}")
     if not tensors:
         raise RuntimeError(f"{name} expects a non-empty TensorList")
-    return list(tensors)
+    return list(_tensors_only(tensors))  # (torch's parser reads every element before the op runs)
 
 
 # 2-d, 1-d, 0-d, an empty batch, 3-d and a list of one: each case of the *stack family's reshaping

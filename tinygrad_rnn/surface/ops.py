@@ -410,7 +410,7 @@ def parser_errors(fn: Callable[..., Any], name: str, method: bool = False, renum
                 if wrong is None:
                     raise
                 raise TypeError(f"expected Tensor as element {wrong} in argument 0, but got "
-                                f"{type(args[wrong]).__name__}") from None
+                                f"{type_name(args[wrong])}") from None  # (numpy's types with their module)
             wrong = _first_non_tensor(checked_params, args, kwargs)
             if wrong is None:
                 raise
