@@ -590,3 +590,33 @@ def test_a_dim_out_of_range_comes_before_a_dtype_other_than_out(name):
                              dtype=getattr(tinygrad_rnn, dtype)) == \
                 _into_out(torch, name, np.zeros((2, 1), np.float32), "float32", (1,), dim=dim,
                           dtype=getattr(torch, dtype))
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int64", "bool", "float32"])
+@pytest.mark.parametrize("shape", [(3, 0), (0,), (2, 3)])
+@pytest.mark.parametrize("out_dtype", ["bool", "int32"])
+def test_nansum_into_an_out_of_another_kind_as_torch(dtype, shape, out_dtype):
+    """torch's nansum of an integer or bool input is its sum (into a bool out too); of a float input it runs in out's
+    dtype, which has no kernel for an integer out unless there is nothing to add."""
+    def call(m):
+        out = m.empty(0, dtype=getattr(m, out_dtype))
+        return m.nansum(m.ones(shape, dtype=getattr(m, dtype)), out=out).tolist(), str(out.dtype)
+    torch = require_torch()
+    try:
+        expected = call(torch)
+    except NotImplementedError:
+        check_error(call)
+    else:
+        assert call(tinygrad_rnn) == expected
+
+
+def test_an_out_holding_elements_warns_when_resized_as_torch():
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        with pytest.warns(UserWarning, match=r"resized since it had shape \[2, 2\], which does not match the required "
+                                             r"output shape \[3\]"):
+            m.sum(m.ones(3, 3), 0, out=m.zeros(2, 2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tinygrad_rnn.sum(tinygrad_rnn.ones(3, 3), 0, out=tinygrad_rnn.zeros(0))  # an empty out: silent, as torch's
+        tinygrad_rnn.zeros(3, out=tinygrad_rnn.zeros(2))  # factories resize silently, as torch's

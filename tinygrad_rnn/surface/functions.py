@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -12,7 +13,7 @@ from ..argcheck import no_overload, tensor_arg, type_name, wrong_out_dtype
 from ..core import dtypes
 from ..core.modes import modes
 from ..core.tensor import Tensor
-from ..creation import checked_fill, write_into
+from ..creation import callers_stacklevel, checked_fill, write_into
 from ..device import check_device
 from ..overloads import refusal
 from .out_rules import OutRules
@@ -91,8 +92,8 @@ def _check_before(out: Any, args: tuple, kwargs: dict, rules: OutRules, called: 
 
 def _written(out: Any, result: Any, rules: OutRules, called: str) -> Any:
     """`result` written into `out` as the op's kernel writes it (or refuses to)."""
-    if isinstance(out, Tensor) and (rules.any_dtype or rules.sets_dtype == "integers" and out.dtype is dtypes.bool):
-        return write_into(out, result._data.astype(out._data.dtype))
+    if isinstance(out, Tensor) and (rules.any_dtype or rules.sets_dtype in ("integers", "nansum") and out.dtype is dtypes.bool):
+        return _resized_into(out, result._data.astype(out._data.dtype))
     if isinstance(result, tuple):
         return _write_all_into(out, result)
     if not isinstance(out, Tensor):
@@ -111,6 +112,8 @@ def _computes_in(given: Any, out: Any, rule: str) -> bool:
     """Whether an op whose out sets its dtype (by `rule`) computes in out's dtype rather than given's."""
     if given is out:
         return False
+    if rule == "nansum":  # torch's nansum of an integer or bool input is its sum; of a float one, in out's dtype
+        return True if given.is_floating_point else _computes_in(given, out, "integers")
     if out.is_floating_point:
         wider = given.is_floating_point and out.itemsize > given.itemsize
         return wider or not given.is_floating_point and rule == "floats"
@@ -146,7 +149,20 @@ def _write_all_into(out: Any, results: tuple) -> Any:
 def _write_into(out: Tensor, result: Tensor) -> Tensor:
     if dtypes._category(result.dtype) > dtypes._category(out.dtype):  # torch casts within a kind or up, never down
         raise RuntimeError(f"result type {result.dtype._legacy} can't be cast to the desired output type {out.dtype._legacy}")
-    return write_into(out, result._data.astype(out._data.dtype))
+    return _resized_into(out, result._data.astype(out._data.dtype))
+
+
+def _resized_into(out: Tensor, values: np.ndarray) -> Tensor:
+    """write_into, with torch's warning (on every call) when an out holding elements takes another shape."""
+    if out._data.size and out._data.shape != values.shape:
+        warnings.warn(f"An output with one or more elements was resized since it had shape {list(out._data.shape)}, "
+                      f"which does not match the required output shape {list(values.shape)}. This behavior is "
+                      "deprecated, and in a future PyTorch release outputs will not be resized unless they have zero "
+                      "elements. You can explicitly reuse an out tensor t by resizing it, inplace, to zero elements "
+                      "with t.resize_(0). (Triggered internally at "
+                      "/__w/pytorch/pytorch/aten/src/ATen/native/Resize.cpp:30.)", UserWarning,
+                      stacklevel=callers_stacklevel())
+    return write_into(out, values)
 
 
 # ------------------------------------------------------------------ metadata and in-place spellings

@@ -29,7 +29,8 @@ class OutRules:
     computed. `any_dtype`: the result is cast into out whatever its dtype (bernoulli's zeros and ones).
     `sets_dtype`: with no dtype= given, the op computes in a more precise float out's dtype ("floats"; "float
     inputs": only from a float input; "several results": only from a float input and for more than one
-    result), or in any out's but a less precise float's ("integers": a sum into an int out adds integers)."""
+    result), or in any out's but a less precise float's ("integers": a sum into an int out adds integers), or
+    "nansum": "integers" for an integer or bool input, else "floats"."""
 
     exact_dtype: bool | Callable[[Any, Any], str | None] = False
     joins: bool = False
@@ -207,10 +208,13 @@ def _nansum_words(dtype: Any, out: Any) -> str:
     return f"nansum: provided dtype must match dtype of result. Got {out._legacy} and {dtype._legacy}."
 
 
-# torch's nansum kernel runs in out's dtype, and has none for a float input and an integer out
-_NANSUM_KERNEL = _out_dtype_rule(lambda given, out: given.is_floating_point and not out.is_floating_point,
-                                 lambda given, out: f'"nansum_cpu" not implemented for \'{out._legacy}\'',
-                                 NotImplementedError)
+def _NANSUM_KERNEL(out: Any, args: tuple, kwargs: dict) -> None:
+    """torch's nansum kernel runs in out's dtype, and has none for a float input and an integer out; on an
+    input without elements it does not run (out is zeroed)."""
+    source = args[0] if args else kwargs.get("input")
+    if isinstance(out, Tensor) and isinstance(source, Tensor) and source.numel() and \
+            source.dtype.is_floating_point and not out.dtype.is_floating_point:
+        raise NotImplementedError(f'"nansum_cpu" not implemented for \'{out.dtype._legacy}\'')
 
 
 def _same_dtype_as_input(message: Callable[[Any, Any], str]) -> Callable[[Any, tuple, dict], None]:
@@ -265,11 +269,12 @@ _OUT_DTYPE_CHECKS = {
         lambda expected, got, which: f"expected scalar_type {expected._legacy} but found {got._legacy}")),
 }
 
-# reductions that compute in out's dtype (torch.sum(x, 0, out=int_tensor) sums integers)
+# reductions that compute in out's dtype (torch.sum(x, 0, out=int_tensor) sums integers; nansum of an integer or
+# bool input is torch's sum, of a float input it computes in a float out's dtype)
 # (mean, nanmean, std and var refuse an integer input whatever out is, so only a float input computes in a wider
 # float out's dtype; std and var only when they give several results: torch computes a single one in the input's)
 _OUT_SETS_DTYPE = {**dict.fromkeys(["sum", "prod", "cumsum", "cumprod"], "integers"),
-                   **dict.fromkeys(["nansum", "logsumexp"], "floats"),
+                   "nansum": "nansum", "logsumexp": "floats",
                    **dict.fromkeys(["mean", "nanmean"], "float inputs"),
                    **dict.fromkeys(["std", "var"], "several results")}
 
