@@ -184,3 +184,21 @@ def test_the_factories_requires_grad_none_passes_the_parser():
     # torch's factories' `bool? requires_grad`: None passes, so the kernel's error is what the user sees
     check_error(lambda m: m.randn((), dtype=m.int32, requires_grad=None))
     check_error(lambda m: m.rand_like(m.ones(2, dtype=m.float16), dtype=m.int8, requires_grad=None))
+
+
+KEYWORD_SETS = [  # torch lists a refused call's keywords as its std::unordered_map of them walks: by hash bucket
+    ("axis", "dtype", "out", "ddof"), ("foo", "axis"), ("unbiased", "out", "keepdims", "mean", "ddof", "dim", "bar"),
+    ("mean", "ddof", "bar", "axis", "out", "correction", "keepdims"), ("where", "zz", "hello_world", "axis", "y")]
+
+
+@pytest.mark.parametrize("keys", KEYWORD_SETS)
+@pytest.mark.parametrize("name", ["std", "any", "sum"])
+def test_refused_keywords_are_listed_in_torchs_order(name, keys):
+    check_error(lambda m: getattr(m, name)(m.ones(2), **{k: 1 for k in keys}))
+
+
+@pytest.mark.parametrize("reduction", ["std", "var", "any", "all", "mean", "sum"])
+def test_numpy_reductions_of_a_tensor_raise_torchs_error(reduction):
+    """np.std(t) calls t.std(axis=None, dtype=None, out=None, ddof=0): torch's parser refuses it."""
+    np = pytest.importorskip("numpy")
+    check_error(lambda m: getattr(np, reduction)(m.arange(6.0).view(2, 3)))
