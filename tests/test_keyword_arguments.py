@@ -247,6 +247,22 @@ NUMPY_NAMED_CALLS = {  # torch's parser also reads numpy's `axis` and `keepdims`
     "both_names": lambda m, x: x.sum(dim=1, axis=1),
     "keepdim_twice": lambda m, x: x.sum(1, keepdim=True, keepdims=True),
     "count_nonzero": lambda m, x: m.count_nonzero(x, axis=0),
+    # numpy's reductions call the method with axis=, dtype= and out=: torch names `axis` as the keyword it does
+    # not take, being no parameter's own name, ahead of `out`
+    "np_mean": lambda m, x: np.mean(x),
+    "np_sum_axis": lambda m, x: np.sum(x, axis=1),
+    "mean_axis_out": lambda m, x: x.mean(axis=0, dtype=None, out=None),
+    "keepdims_then_out": lambda m, x: x.sum(dim=0, keepdims=False, out=None),
+    "out_then_keepdims": lambda m, x: x.sum(dim=0, out=None, keepdims=False),
+    "softmax_unknown": lambda m, x: x.softmax(axis=0, foo=1),
+    # and numpy's names of input and other: x, a and x1 (first found first), x2
+    "input_as_x": lambda m, x: m.add(x=x, other=x),
+    "input_as_a": lambda m, x: m.sum(a=x),
+    "x1_x2": lambda m, x: m.mul(x1=x, x2=x),
+    "method_x2": lambda m, x: x.add(x2=x),
+    "x_unknown": lambda m, x: m.add(x=x, other=x, foo=1),
+    "x2_unknown": lambda m, x: m.add(x, x2=x, foo=1),
+    "trapezoid_own_x": lambda m, x: m.trapezoid(x, x=x),
 }
 
 

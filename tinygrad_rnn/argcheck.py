@@ -220,7 +220,7 @@ def why_not(signature: str, args: tuple, kwargs: dict) -> str:
     if len(args) + len(kwargs) != len(pieces):
         return ""
     names = [piece.rsplit(" ", 1)[-1] for piece in pieces]  # ("int dim = 0" is named "0")
-    incorrect = [k for k in reversed(kwargs) if k not in names[len(pieces) - len(kwargs):]]  # (torch's order)
+    incorrect = [k for k in keyword_order(kwargs) if k not in names[len(pieces) - len(kwargs):]]  # (torch's order)
     if incorrect:
         return "\n      didn't match because some of the keywords were incorrect: " + ", ".join(incorrect)
     given = [(None, a) for a in args] + [(names[i], kwargs[names[i]]) for i in range(len(args), len(pieces))]
@@ -350,8 +350,42 @@ def _binds(parameters: inspect.Signature, args: tuple, kwargs: dict) -> bool:
 
 def given_types(args: tuple, kwargs: dict) -> str:
     """The arguments of a call as torch's 'invalid combination' error lists them: `Tensor, int, dim=bool`,
-    the keywords last to first (as torch 2.13 lists them, measured)."""
-    return ", ".join([type_name(a) for a in args] + [f"{k}={type_name(v)}" for k, v in reversed(kwargs.items())])
+    the keywords in the order torch's std::unordered_map of them gives (keyword_order)."""
+    return ", ".join([type_name(a) for a in args] + [f"{k}={type_name(kwargs[k])}" for k in keyword_order(kwargs)])
+
+
+_MURMUR_MUL, _UINT64 = 0xC6A4A7935BD1E995, (1 << 64) - 1
+_MAP_BUCKETS = 13  # a libstdc++ unordered_map's first insertion makes 13 buckets (11 asked for, next prime up)
+
+
+def keyword_order(kwargs: dict) -> list[str]:
+    """The keywords as torch's error lists them: it copies them into a std::unordered_map<std::string, ...> and
+    walks that. In libstdc++ a key goes first in its bucket's run of nodes, or first in the whole list when
+    its bucket was empty; with distinct buckets that is last given first. (Past 13 keywords the map rehashes,
+    which is not modelled: no call gives that many.)"""
+    order: list[str] = []
+    for key in kwargs:
+        bucket = _std_string_hash(key) % _MAP_BUCKETS
+        run = next((i for i, k in enumerate(order) if _std_string_hash(k) % _MAP_BUCKETS == bucket), 0)
+        order.insert(run, key)
+    return order
+
+
+def _std_string_hash(text: str) -> int:
+    """libstdc++'s std::hash<std::string> on 64 bits: _Hash_bytes, a MurmurHash2 variant, with seed 0xc70f6907."""
+    data = text.encode()
+    tail = len(data) - len(data) % 8
+    h = 0xC70F6907 ^ (len(data) * _MURMUR_MUL & _UINT64)
+    for start in range(0, tail, 8):
+        word = _shift_mix(int.from_bytes(data[start:start + 8], "little") * _MURMUR_MUL & _UINT64)
+        h = (h ^ (word * _MURMUR_MUL & _UINT64)) * _MURMUR_MUL & _UINT64
+    if tail < len(data):
+        h = (h ^ int.from_bytes(data[tail:], "little")) * _MURMUR_MUL & _UINT64
+    return _shift_mix(_shift_mix(h) * _MURMUR_MUL & _UINT64)
+
+
+def _shift_mix(v: int) -> int:
+    return v ^ (v >> 47)
 
 
 def no_overload(fn: str, args: tuple, kwargs: dict) -> TypeError:

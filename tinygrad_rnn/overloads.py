@@ -31,6 +31,8 @@ from .overload_table import FUNCTIONS, FUNCTIONS_HIDING_OVERLOADS, METHODS, METH
 
 # torch's parser also reads numpy's names of these two parameters
 _NUMPY_NAMES = {"axis": "dim", "keepdims": "keepdim"}
+# all numpy's names it reads, by parameter, in the order it looks for them (its numpy_compatibility_arg_names)
+_NUMPY_ALIASES = {"dim": ("axis",), "keepdim": ("keepdims",), "input": ("x", "a", "x1"), "other": ("x2",)}
 # ops whose `Tensor` parameters also take a number (torch's parser wraps it: x.mul(2) though mul lists no Number)
 _NUMBERS_AS_TENSORS = {"add", "sub", "mul", "div", "true_divide", "floor_divide", "divide", "multiply", "subtract"}
 
@@ -118,7 +120,7 @@ def refusal(name: str, args: tuple, kwargs: dict, method: bool = False, error: E
     in_tensor_list = _non_tensor_in_tensor_list(listed, args, named)
     if in_tensor_list is not None:
         return TypeError(in_tensor_list)
-    taken = next((ps for ps in map(_params, listed) if _check(name, ps, args, named) is None), None)
+    taken = next((ps for ps in map(_params, listed) if _check(name, ps, args, kwargs) is None), None)
     if taken is not None:  # the parser takes the call; reading its lists of ints may still fail, where the op's
         # own check failed too (torch reads the arguments last one first: randint's device before its size)
         unpacked = _unpack_error(name, taken, args, named) if isinstance(error, TypeError) else None
@@ -127,7 +129,7 @@ def refusal(name: str, args: tuple, kwargs: dict, method: bool = False, error: E
     fitting = [s for s in listed if sum(p.required for p in _params(s)) <= count <= len(_params(s))]
     hiding = name in (METHODS_HIDING_OVERLOADS if method else FUNCTIONS_HIDING_OVERLOADS)
     if (len(listed) == 1 and not hiding) or len(fitting) == 1:
-        return TypeError(_check(name, _params((fitting or listed)[0]), args, named))
+        return TypeError(_check(name, _params((fitting or listed)[0]), args, kwargs))
     if len(listed) == 1:  # the one overload listed of several: torch's words for a list of one
         return TypeError(f"{name}() received an invalid combination of arguments - {_one_listed(listed[0], args, kwargs)}")
     return invalid_combination(name, args, listed, kwargs)
@@ -151,6 +153,7 @@ def _check(name: str, ps: list[Param], args: tuple, kwargs: dict) -> str | None:
     numbers_as_tensors = name.rstrip("_") in _NUMBERS_AS_TENSORS
     positional = [p for p in ps if not p.keyword_only]
     args = _spread(positional, args)
+    named = _by_parameter(ps, kwargs)
     if len(args) > len(positional):
         least = sum(p.required for p in ps)  # (torch counts required keywords too: sort's `stable`)
         if least != len(positional):
@@ -159,23 +162,24 @@ def _check(name: str, ps: list[Param], args: tuple, kwargs: dict) -> str | None:
         return f"{name}() takes {least} positional argument{plural} but {len(args)} {verb} given"
     for i, p in enumerate(ps):
         by_position = i < len(args) and not p.keyword_only
-        if not by_position and p.name not in kwargs:
+        if not by_position and p.name not in named:
             if p.required:
                 missing = [q.name for q in ps[i:] if q.required]  # (torch lists those given by keyword too)
                 plural = "s" if len(missing) == 1 else ""  # (sic: torch's plural is on the one)
                 return f'{name}() missing {len(missing)} required positional argument{plural}: ' + \
                     ", ".join(f'"{m}"' for m in missing)
             continue
-        value = args[i] if by_position else kwargs[p.name]
+        value = args[i] if by_position else named[p.name]
         why = p.refuses(value, numbers_as_tensors, name.rstrip("_"))
         if why is not None and not by_position:  # (by keyword, a list's type is named: "not tuple")
             why = f"not {type_name(value)}"
         if why is not None:
             where = f" (position {i + 1})" if by_position else ""
             return f"{name}(): argument '{p.name}'{where} must be {p.type}, {why}"
-    unknown = [k for k in kwargs if k not in {p.name for p in ps}]
-    if unknown:
-        return f"{name}() got an unexpected keyword argument '{unknown[0]}'"
+    if len(named) < len(kwargs):  # a keyword no parameter took: torch names the first one that is no parameter's
+        # own name, so numpy's `axis` taken for dim comes before `out` (np.mean(t) calls t.mean(axis=, dtype=, out=))
+        own_names = {p.name for p in ps}
+        return f"{name}() got an unexpected keyword argument '{next(k for k in kwargs if k not in own_names)}'"
     return None
 
 
@@ -203,6 +207,16 @@ def _non_tensor_in_tensor_list(listed: tuple[str, ...], args: tuple, kwargs: dic
             elif p.refuses(value) is not None:
                 break
     return None
+
+
+def _by_parameter(ps: list[Param], kwargs: dict) -> dict:
+    """The keywords the parameters take, under each parameter's name: its own keyword, else numpy's name for it."""
+    named = {}
+    for p in ps:
+        key = next((k for k in (p.name, *_NUMPY_ALIASES.get(p.name, ())) if k in kwargs), None)
+        if key is not None:
+            named[p.name] = kwargs[key]
+    return named
 
 
 def _spread(positional: list[Param], args: tuple) -> tuple:

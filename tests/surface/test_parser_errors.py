@@ -3,7 +3,7 @@
 raises torch's error type with torch's message (or works in both)."""
 from __future__ import annotations
 
-import numpy as np  # noqa: F401  (the calls name it)
+import numpy as np
 import pytest
 from helpers import check_error, require_torch
 
@@ -208,3 +208,20 @@ def test_a_list_of_tensors_holding_something_else_is_refused_as_torch(call):
     """torch's parser names the element and the parameter's place (`expected Tensor as element 0 in argument 0,
     but got list`), whichever overload would have been tried next."""
     check_error(lambda m: eval(call))
+
+
+KEYWORD_SETS = [  # torch lists a refused call's keywords as its std::unordered_map of them walks: by hash bucket
+    ("axis", "dtype", "out", "ddof"), ("foo", "axis"), ("unbiased", "out", "keepdims", "mean", "ddof", "dim", "bar"),
+    ("mean", "ddof", "bar", "axis", "out", "correction", "keepdims"), ("where", "zz", "hello_world", "axis", "y")]
+
+
+@pytest.mark.parametrize("keys", KEYWORD_SETS)
+@pytest.mark.parametrize("name", ["std", "any", "sum"])
+def test_refused_keywords_are_listed_in_torchs_order(name, keys):
+    check_error(lambda m: getattr(m, name)(m.ones(2), **{k: 1 for k in keys}))
+
+
+@pytest.mark.parametrize("reduction", ["std", "var", "any", "all", "mean", "sum"])
+def test_numpy_reductions_of_a_tensor_raise_torchs_error(reduction):
+    """np.std(t) calls t.std(axis=None, dtype=None, out=None, ddof=0): torch's parser refuses it."""
+    check_error(lambda m: getattr(np, reduction)(m.arange(6.0).view(2, 3)))

@@ -45,14 +45,18 @@ def accepts_out(fn: Callable[..., Tensor], rules: OutRules = PLAIN_OUT, name: st
     called = name or fn.__name__
 
     @functools.wraps(fn)
-    def fn_with_out(*args: Any, out: Any = None, **kwargs: Any) -> Any:
+    def fn_with_out(*args: Any, **kwargs: Any) -> Any:
+        out = kwargs.get("out")
         if out is None:
+            kwargs.pop("out", None)
             return fn(*args, **kwargs)
+        given = dict(kwargs)  # (out in its place: the order torch's error lists the keywords in depends on it)
+        del kwargs["out"]
         try:
             return _with_out(fn, args, kwargs, out, rules, called)
         except (TypeError, RuntimeError, NotImplementedError, ValueError, IndexError) as error:
             # torch's parser refuses a call before out is looked at, in words that count out among the arguments
-            refused = refusal(called, args, {**kwargs, "out": out}, False, error)
+            refused = refusal(called, args, given, False, error)
             if refused is not None:
                 raise refused from None
             raise

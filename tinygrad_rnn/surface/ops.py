@@ -238,9 +238,10 @@ def _method_overload_error(error: TypeError, args: tuple, kwargs: dict, name: st
     return invalid_combination(name, args, signatures, kwargs)
 
 
-# torch's argument parser also reads numpy's names of two parameters (its numpy_compatibility_arg_names):
-# `axis` for `dim` and `keepdims` for `keepdim`, as in makemore's `P.sum(1, keepdims=True)`.
-_NUMPY_NAMES = {"axis": "dim", "keepdims": "keepdim"}
+# torch's argument parser also reads numpy's names of four parameters (its numpy_compatibility_arg_names):
+# `axis` for `dim` and `keepdims` for `keepdim`, as in makemore's `P.sum(1, keepdims=True)`; `x`, `a` and `x1`
+# for `input` and `x2` for `other` (`torch.sum(a=t)`), first found first.
+_NUMPY_NAMES = {"axis": "dim", "keepdims": "keepdim", "x": "input", "a": "input", "x1": "input", "x2": "other"}
 # and torch.swapaxes, transpose under numpy's name, calls its dims as numpy does
 _SWAPAXES_NAMES = {"axis0": "dim0", "axis1": "dim1"}
 
