@@ -19,27 +19,24 @@ the checkpoint's memory). Here a Parameter's data is a plain attribute, so that 
 `.data` already does.
 """
 
-_overwrite_module_params_on_conversion: bool = False
-_swap_module_params_on_conversion: bool = False
+_settings = {"overwrite": False, "swap": False}  # both off: torch's current defaults
 
 
 def set_overwrite_module_params_on_conversion(value: bool) -> None:
     """Whether Module conversions (`.float()`, `.to()`, `.to_empty()`, ...) put new Parameters in place
     of the old ones instead of changing the old ones' data."""
-    global _overwrite_module_params_on_conversion
-    _overwrite_module_params_on_conversion = value
+    _settings["overwrite"] = value
 
 
 def get_overwrite_module_params_on_conversion() -> bool:
-    return _overwrite_module_params_on_conversion
+    return _settings["overwrite"]
 
 
 def set_swap_module_params_on_conversion(value: bool) -> None:
     """Whether Module conversions and `load_state_dict` swap new contents into the existing Parameters
     (it takes precedence over the overwrite setting)."""
-    global _swap_module_params_on_conversion
-    _swap_module_params_on_conversion = value
+    _settings["swap"] = value
 
 
 def get_swap_module_params_on_conversion() -> bool:
-    return _swap_module_params_on_conversion
+    return _settings["swap"]
