@@ -29,7 +29,8 @@ def refuse_other_dtypes(namespace: dict[str, Any]) -> None:
 
 
 def torch_dtype_only(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
-    """`fn`, refusing a `dtype=` that is neither a torch dtype nor a Python number type, as torch's parser."""
+    """`fn`, refusing a `dtype=` that is neither a torch dtype nor a Python number type, and a `device=` that is
+    no device, as torch's parser."""
 
     @functools.wraps(fn)
     def checked(*args: Any, **kwargs: Any) -> Any:
