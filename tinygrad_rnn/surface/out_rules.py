@@ -30,7 +30,7 @@ class OutRules:
     `sets_dtype`: with no dtype= given, the op computes in a more precise float out's dtype ("floats"; "float
     inputs": only from a float input; "several results": only from a float input and for more than one
     result), or in any out's but a less precise float's ("integers": a sum into an int out adds integers), or
-    "nansum": "integers" for an integer or bool input, else "floats"."""
+    "nansum": "integers" for an integer or bool input, else out's dtype whatever it is."""
 
     exact_dtype: bool | Callable[[Any, Any], str | None] = False
     joins: bool = False
@@ -208,7 +208,7 @@ def _nansum_words(dtype: Any, out: Any) -> str:
     return f"nansum: provided dtype must match dtype of result. Got {out._legacy} and {dtype._legacy}."
 
 
-def _NANSUM_KERNEL(out: Any, args: tuple, kwargs: dict) -> None:
+def _nansum_kernel(out: Any, args: tuple, kwargs: dict) -> None:
     """torch's nansum kernel runs in out's dtype, and has none for a float input and an integer out; on an
     input without elements it does not run (out is zeroed)."""
     source = args[0] if args else kwargs.get("input")
@@ -250,10 +250,10 @@ _OUT_DTYPE_CHECKS = {
         lambda given, out: f"Expected the dtype for input and out to match, but got {given._legacy} for input's "
                            f"dtype and {out._legacy} for out's dtype.")),
     # torch's nansum kernel runs in out's dtype, and has none for a float input and an integer out
-    "nansum": _provided_dtype(_nansum_words, then=_NANSUM_KERNEL, dims_first=lambda dtype: not dtype.is_floating_point),
+    "nansum": _provided_dtype(_nansum_words, then=_nansum_kernel, dims_first=lambda dtype: not dtype.is_floating_point),
     "nanmean": _checks_in_turn(_out_dtype_rule(lambda given, out: not given.is_floating_point, lambda given, out: (
         "nanmean(): integral types and 'Bool' are not supported for nanmean, even for empty tensors.")),
-        _provided_dtype(_nansum_words, then=_NANSUM_KERNEL, floats=True)),
+        _provided_dtype(_nansum_words, then=_nansum_kernel, floats=True)),
     **{name: _provided_dtype(wrong_out_dtype, then=_scan_into_bool(name)) for name in ("cumsum", "cumprod")},
     **dict.fromkeys(["sum", "prod"], _provided_dtype(wrong_out_dtype)),
     "mean": _provided_dtype(wrong_out_dtype, floats=True),
@@ -270,7 +270,7 @@ _OUT_DTYPE_CHECKS = {
 }
 
 # reductions that compute in out's dtype (torch.sum(x, 0, out=int_tensor) sums integers; nansum of an integer or
-# bool input is torch's sum, of a float input it computes in a float out's dtype)
+# bool input is torch's sum, of a float input it computes in out's dtype, whatever it is)
 # (mean, nanmean, std and var refuse an integer input whatever out is, so only a float input computes in a wider
 # float out's dtype; std and var only when they give several results: torch computes a single one in the input's)
 _OUT_SETS_DTYPE = {**dict.fromkeys(["sum", "prod", "cumsum", "cumprod"], "integers"),
