@@ -102,7 +102,7 @@ def check_device_name(d: Any) -> str:
 
 def is_device_arg(value: Any) -> bool:
     """What torch's parser takes for a `device=`: None, a torch.device, a device string or an index (not a bool)."""
-    return value is None or (isinstance(value, (str, int, device)) and not isinstance(value, bool))
+    return value is None or isinstance(value, (str, device)) or _is_index(value)
 
 
 def device_arg(fn: str, value: Any) -> None:

@@ -1263,7 +1263,7 @@ def _plain_write(t: Tensor, key: Any, value: Any) -> builtins.bool:
     """Is `t[key] = value` a number written at integers in range into a plain tensor outside any graph (no view,
     no inference or float16 tensor, no tangent)? Then numpy's write is torch's, with none of __setitem__'s checks."""
     if t.__class__ is not Tensor or t._requires_grad or t._base is not None or t._inference or t._fw_grads \
-            or isinstance(value, Tensor) or t._data.dtype.itemsize == 2:  # (float16: numpy warns of an overflow)
+            or isinstance(value, Tensor) or t._data.dtype == np.float16:  # (numpy warns of a float16 overflow)
         return False
     shape = t._data.shape
     keys = key if type(key) is tuple else (key,)
