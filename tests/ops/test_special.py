@@ -223,3 +223,36 @@ def test_every_special_function_but_the_softmaxes_takes_out_as_torch():
             except TypeError:
                 results.append("TypeError")
         assert results[0] == results[1], name
+
+
+# ------------------------------------------------------------------ Bessel and Airy: torch's approximations (ops/bessel.py)
+BESSEL = ["airy_ai", "bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "modified_bessel_i0", "modified_bessel_i1",
+          "modified_bessel_k0", "modified_bessel_k1", "scaled_modified_bessel_k0", "scaled_modified_bessel_k1",
+          "spherical_bessel_j0"]
+# every range each function treats apart and their edges, signed zeros, tiny and huge values, inf and nan
+BESSEL_GRID = np.concatenate([[0.0, -0.0, 1e-300, 1e-6, -1e-6, 1e-5, 2.0, 2.09, -2.09, 5.0, 8.0, 8.3203353, 103.892,
+                               103.9, np.inf, -np.inf, np.nan, 700, 710, -710, 1e5, -1e5],
+                              np.linspace(-30, 30, 121), np.geomspace(1e-8, 1e3, 25), -np.geomspace(1e-8, 1e3, 25)])
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("name", BESSEL)
+def test_bessel_and_airy_functions_match_torch_on_every_range(name, dtype):
+    check_parity(lambda m, x: getattr(m.special, name)(x), [BESSEL_GRID.astype(dtype)])
+
+
+@pytest.mark.parametrize("name", BESSEL)
+def test_bessel_and_airy_functions_have_no_graph_and_refuse_numbers_and_half_as_torch(name):
+    torch = require_torch()
+    for m in (torch, tinygrad_rnn):
+        assert not getattr(m.special, name)(m.ones(2, requires_grad=True)).requires_grad
+    check_parity(lambda m: getattr(m.special, name)(m.tensor([[1, 2], [3, 4]])))  # integers: the default dtype
+    check_parity(lambda m: getattr(m.special, name)(m.tensor(1.5, dtype=m.float64)))  # 0-d
+    check_error(lambda m: getattr(m.special, name)(m.ones(2, dtype=m.float16)))
+    check_error(lambda m: getattr(m.special, name)(2.0))
+
+
+def test_orthogonal_polynomials_refuse_half_as_torch():
+    check_error(lambda m: m.special.chebyshev_polynomial_t(m.ones(2, dtype=m.float16), 2))
+    check_error(lambda m: m.special.hermite_polynomial_he(2.0, m.ones(2, dtype=m.float16)))
+    check_parity(lambda m: m.special.hermite_polynomial_he(m.ones(2), m.ones(2, dtype=m.float16)))  # float32

@@ -16,6 +16,7 @@ from ..argcheck import binary_overloads, tensor_arg, tensor_operand
 from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
+from . import bessel
 from . import special_math as sm
 from .composite import composite
 from .declare import Sample, inside_unit, op, positive, unary
@@ -322,16 +323,25 @@ def polynomial(kind: str, input: Any, n: Any) -> Tensor:
     """One of the classical orthogonal polynomials of degree n at input (see special_math.polynomial)."""
     family, degree_letter = kind.rsplit("_", 1)  # chebyshev_t is torch's special_chebyshev_polynomial_t
     tensor_operand(f"special_{family}_polynomial_{degree_letter}", input, n, binary_overloads("x", "n", "x"))
+    _refuse_half(f"{family}_polynomial_{degree_letter}", result_type(as_operand(input), as_operand(n)))
     return _without_gradient(lambda x, k: sm.polynomial(kind, x, k), input, n)
 
 
-def modified_bessel(order: int, input: Tensor) -> Tensor:
-    return _without_gradient(lambda x: sm.bessel_i(x, order), input)
+def bessel_function(name: str, input: Any, argument: str = "input") -> Tensor:
+    """torch.special's Bessel and Airy function `name` (ops/bessel.py, torch's approximations): computed in
+    the result's float type (an integer or bool input's is the default dtype), outside the graph."""
+    tensor_arg(f"special_{name}", argument, input, 1)
+    dtype = input.dtype if input.dtype.is_floating_point else dtypes.get_default_dtype()
+    _refuse_half(name, dtype)
+    data = input._data.astype(dtype.np).reshape(-1)  # (a copy, 1-d: the ranges are picked by boolean masks)
+    with np.errstate(all="ignore"):  # inf and NaN come out as torch's, without numpy's warnings
+        return Tensor._make(getattr(bessel, name)(data).reshape(input._data.shape))
 
 
-def spherical_bessel_j0(input: Tensor) -> Tensor:
-    """sin(x) / x, 1 at 0."""
-    return _without_gradient(lambda x: np.where(x == 0, 1.0, np.sin(x) / np.where(x == 0, 1.0, x)), input)
+def _refuse_half(name: str, dtype: Any) -> None:
+    """torch's CPU kernels of these functions are built for float32 and float64 only."""
+    if dtype is dtypes.float16:
+        raise NotImplementedError(f"\"{name}_cpu\" not implemented for 'Half'")
 
 
 # ------------------------------------------------------------------ incomplete gamma

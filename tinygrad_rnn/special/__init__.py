@@ -3,12 +3,9 @@
 Most are the ops of ops/special.py and ops/pointwise*.py under a second name (`expit` is
 `sigmoid`, `gammaln` is `lgamma`, `psi` is `digamma`); the torch.special-only ones (`entr`,
 `erfcx`, `log_ndtr`, `ndtri`, `i0e`, `i1`, `i1e`, `xlog1py`, `zeta`) are differentiable ops of
-ops/special.py; the orthogonal polynomials and modified Bessel functions are computed outside the
-graph, as torch computes them.
-
-Not built (they need series that are not yet written and checked here): `airy_ai`, `bessel_j0`,
-`bessel_j1`, `bessel_y0`, `bessel_y1`, `modified_bessel_k0`, `modified_bessel_k1`,
-`scaled_modified_bessel_k0`, `scaled_modified_bessel_k1`.
+ops/special.py; the orthogonal polynomials and the Bessel and Airy functions are computed outside
+the graph, as torch computes them (the Bessel and Airy functions with torch's own approximations,
+ops/bessel.py).
 """
 from __future__ import annotations
 
@@ -102,15 +99,52 @@ def legendre_polynomial_p(input: Any, n: Any) -> Tensor:
     return _special.polynomial("legendre_p", input, n)
 
 
+def airy_ai(x: Tensor) -> Tensor:
+    return _special.bessel_function("airy_ai", x, "x")
+
+
+def bessel_j0(input: Tensor) -> Tensor:
+    return _special.bessel_function("bessel_j0", input)
+
+
+def bessel_j1(input: Tensor) -> Tensor:
+    return _special.bessel_function("bessel_j1", input)
+
+
+def bessel_y0(input: Tensor) -> Tensor:
+    return _special.bessel_function("bessel_y0", input)
+
+
+def bessel_y1(input: Tensor) -> Tensor:
+    return _special.bessel_function("bessel_y1", input)
+
+
 def modified_bessel_i0(input: Tensor) -> Tensor:
-    return _special.modified_bessel(0, input)
+    return _special.bessel_function("modified_bessel_i0", input)
 
 
 def modified_bessel_i1(input: Tensor) -> Tensor:
-    return _special.modified_bessel(1, input)
+    return _special.bessel_function("modified_bessel_i1", input)
 
 
-spherical_bessel_j0 = _special.spherical_bessel_j0
+def modified_bessel_k0(input: Tensor) -> Tensor:
+    return _special.bessel_function("modified_bessel_k0", input)
+
+
+def modified_bessel_k1(input: Tensor) -> Tensor:
+    return _special.bessel_function("modified_bessel_k1", input)
+
+
+def scaled_modified_bessel_k0(x: Tensor) -> Tensor:
+    return _special.bessel_function("scaled_modified_bessel_k0", x, "x")
+
+
+def scaled_modified_bessel_k1(x: Tensor) -> Tensor:
+    return _special.bessel_function("scaled_modified_bessel_k1", x, "x")
+
+
+def spherical_bessel_j0(x: Tensor) -> Tensor:
+    return _special.bessel_function("spherical_bessel_j0", x, "x")
 
 
 def round(input: Tensor, *, decimals: int = 0) -> Tensor:  # noqa: A001  (torch's name)
@@ -119,13 +153,15 @@ def round(input: Tensor, *, decimals: int = 0) -> Tensor:  # noqa: A001  (torch'
     return _round(input, decimals=decimals)
 
 __all__ = [
-    "chebyshev_polynomial_t", "chebyshev_polynomial_u", "chebyshev_polynomial_v", "chebyshev_polynomial_w",
-    "digamma", "entr", "erf", "erfc", "erfcx", "erfinv", "exp2", "expit", "expm1", "gammainc", "gammaincc", "gammaln",
-    "hermite_polynomial_h", "hermite_polynomial_he", "i0", "i0e", "i1", "i1e", "laguerre_polynomial_l",
-    "legendre_polynomial_p", "log1p", "log_ndtr", "log_softmax", "logit", "logsumexp", "modified_bessel_i0",
-    "modified_bessel_i1", "multigammaln", "ndtr", "ndtri", "polygamma", "psi", "round", "shifted_chebyshev_polynomial_t",
-    "shifted_chebyshev_polynomial_u", "shifted_chebyshev_polynomial_v", "shifted_chebyshev_polynomial_w", "sinc",
-    "softmax", "spherical_bessel_j0", "xlog1py", "xlogy", "zeta",
+    "airy_ai", "bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "chebyshev_polynomial_t", "chebyshev_polynomial_u",
+    "chebyshev_polynomial_v", "chebyshev_polynomial_w", "digamma", "entr", "erf", "erfc", "erfcx", "erfinv", "exp2",
+    "expit", "expm1", "gammainc", "gammaincc", "gammaln", "hermite_polynomial_h", "hermite_polynomial_he", "i0",
+    "i0e", "i1", "i1e", "laguerre_polynomial_l", "legendre_polynomial_p", "log1p", "log_ndtr", "log_softmax", "logit",
+    "logsumexp", "modified_bessel_i0", "modified_bessel_i1", "modified_bessel_k0", "modified_bessel_k1",
+    "multigammaln", "ndtr", "ndtri", "polygamma", "psi", "round", "scaled_modified_bessel_k0",
+    "scaled_modified_bessel_k1", "shifted_chebyshev_polynomial_t", "shifted_chebyshev_polynomial_u",
+    "shifted_chebyshev_polynomial_v", "shifted_chebyshev_polynomial_w", "sinc", "softmax", "spherical_bessel_j0",
+    "xlog1py", "xlogy", "zeta",
 ]
 
 
