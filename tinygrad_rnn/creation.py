@@ -270,6 +270,13 @@ def _holds_ndarray(data: list | tuple) -> bool:
 def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
            pin_memory: bool = False) -> Tensor:
     """A new tensor holding a copy of `data`."""
+    return copy_into_tensor(data, dtype, device, requires_grad, pin_memory, call="torch.tensor")
+
+
+def copy_into_tensor(data: Any, dtype: Any, device: Any, requires_grad: bool, pin_memory: bool,
+                     call: str) -> Tensor:
+    """torch.tensor's work, shared with Tensor.new_tensor: `call` is the caller's name as torch's
+    copy-construct warning spells it ("torch.tensor", "tensor.new_tensor")."""
     if not isinstance(requires_grad, bool):  # tensor()'s parser takes only a bool here (no None), before the data
         raise TypeError(f"tensor(): argument 'requires_grad' must be bool, not {type_name(requires_grad)}")
     check_pin_memory("tensor", pin_memory)
@@ -278,9 +285,9 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
     if isinstance(data, Tensor):
         warnings.warn(
             "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
-            "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).",
+            f"sourceTensor.detach().clone().requires_grad_(True), rather than {call}(sourceTensor).",
             UserWarning,
-            stacklevel=2,
+            stacklevel=callers_stacklevel(),
         )
     d = dtypes.as_dtype(dtype) if dtype is not None else None
     return _finish(Tensor._make(_to_array(data, d)), requires_grad, device)

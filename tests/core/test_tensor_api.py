@@ -99,6 +99,20 @@ def test_legacy_constructor_warns_like_torch_on_a_list_of_arrays(monkeypatch):
 
 
 
+def test_copy_constructing_warns_with_torchs_text_at_the_users_line():
+    """Tensor.new_tensor(t) names itself in the warning (not torch.tensor), and both warnings point at the
+    caller's line: under Python's default once-per-line filter each line of user code warns once, as torch's."""
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            m.zeros(2).new_tensor(m.ones(2))
+            m.tensor(m.ones(2))
+        seen.append([(str(w.message), w.filename) for w in caught])
+    assert seen[0] == seen[1] and seen[0][0][1] == __file__
+
+
 def test_reading_the_grad_of_a_non_leaf_warns_with_torchs_whole_text():
     """micrograd's lecture reads `.grad` of an intermediate tensor: torch warns on every read, with a
     pointer to its pull request and the C++ line that raised it (tutorial programs compare warnings)."""

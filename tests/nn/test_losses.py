@@ -323,6 +323,8 @@ ERRORS = {
     "bce_weight": lambda m: m.nn.functional.binary_cross_entropy(m.zeros(2, 3), m.zeros(2, 3), weight=m.ones(4)),
     "bce_logits_shape": lambda m: m.nn.BCEWithLogitsLoss()(m.zeros(3), m.zeros(3, 1)),
     "bce_logits_long_target": lambda m: m.nn.functional.binary_cross_entropy_with_logits(m.zeros(3), m.ones(3, dtype=m.long)),
+    # a mask as target (frame prediction with `frames > 0.5`): torch fails on its first step, 1 - target
+    "bce_logits_bool_target": lambda m: m.nn.BCEWithLogitsLoss(pos_weight=m.ones(1))(m.zeros(3), m.ones(3) > 0),
     "mse_weight_shape": lambda m: m.nn.functional.mse_loss(m.zeros(3), m.zeros(3), weight=m.ones(2)),
     # torch multiplies the weights in place: one that broadcasts the loss up is refused (fuzz: training_losses)
     "bce_logits_pos_weight_broadcasting_up": lambda m: m.nn.functional.binary_cross_entropy_with_logits(

@@ -180,3 +180,25 @@ def _and_into_shifted_view(t):
 
 def test_bitwise_augmented_assignment_refuses_an_overlapping_input():
     check_error(_and_into_shifted_view)
+
+
+def _inference_tensor(m):
+    with m.inference_mode():
+        return m.arange(3.0, requires_grad=True)
+
+
+ORDER_CASES = {
+    # torch's autograd layer refuses a leaf's view before its kernel looks at the memory
+    "add_ into a leaf's expanded view": lambda m: m.arange(3.0, requires_grad=True).expand(2, 3).add_(1),
+    "sigmoid_ of a leaf's expanded view": lambda m: m.arange(3.0, requires_grad=True).expand(2, 3).sigmoid_(),
+    "setitem into a leaf's expanded view": lambda m: m.arange(3.0, requires_grad=True).expand(2, 3).__setitem__(0, 1),
+    "add_ of an overlapping part of a leaf": lambda m: (lambda x: x[:2].add_(x[1:]))(m.arange(3.0, requires_grad=True)),
+    # an inference tensor's views are no autograd views: the kernel's overlap check, then the version bump's
+    "add_ into an inference tensor's expanded view": lambda m: _inference_tensor(m).expand(2, 3).add_(1),
+    "add_ into an inference tensor's slice": lambda m: _inference_tensor(m)[:2].add_(1),
+}
+
+
+@pytest.mark.parametrize("case", ORDER_CASES.values(), ids=ORDER_CASES.keys())
+def test_autograd_refusals_come_before_the_overlap_check_as_in_torch(case):
+    check_error(case)

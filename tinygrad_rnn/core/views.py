@@ -197,13 +197,18 @@ def check_inference_write(t: Tensor) -> None:
 
 def check_inplace(t: Tensor, records: bool) -> None:
     """torch's refusals of an in-place change to `t`; `records`: whether the graph records it."""
-    check_inference_write(t)
+    check_view_write(t, records)  # autograd's checks run before the kernel's: a leaf's expanded view is LEAF_VIEW
     data = t._data
     if 0 in data.strides and data.size > 1 and any(s == 0 and n > 1 for s, n in zip(data.strides, data.shape)):
         raise RuntimeError(OVERLAP)  # an expanded tensor: one element at several places
+    check_inference_write(t)  # torch's comes last, when the write bumps the version counter
+
+
+def check_view_write(t: Tensor, records: bool) -> None:
+    """torch's autograd refusals of an in-place change to the view `t`."""
     base = t._base
-    if base is None or not modes.grad_enabled or not (records or base._requires_grad):
-        return
+    if base is None or t._inference or not modes.grad_enabled or not (records or base._requires_grad):
+        return  # (an inference tensor's views are not autograd's views)
     error = t.__dict__.get("_inplace_error") or _view_of_refused_error(t)
     if error is not None:
         raise RuntimeError(error)

@@ -239,6 +239,8 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
     if not input.dtype.is_floating_point:
         raise NotImplementedError(f'"log_sigmoid_cpu" not implemented for \'{input.dtype._legacy}\'')
+    if target.dtype is dtypes.bool:  # torch's first step is (1 - target), which refuses a bool target
+        _pw.sub(True, target)
     if not target.dtype.is_floating_point:
         result = result_type(target, input)
         raise RuntimeError(f"result type {result._legacy} can't be cast to the desired output type {target.dtype._legacy}")

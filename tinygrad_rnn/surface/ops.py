@@ -32,7 +32,7 @@ from ..argcheck import (
     method_signature,
     type_name,
 )
-from ..core import dtypes
+from ..core import dtypes, views
 from ..core.function import rename
 from ..core.tensor import Tensor
 from ..ops import (  # noqa: F401  (importing them runs their @op declarations)
@@ -81,6 +81,7 @@ def _inplace(fn: Callable[..., Tensor], name: str, checks_overlap: bool = True,
         if first_check is not None:
             first_check(self, *args, **kwargs)
         if checks_overlap:  # x[1:].add_(x[:-1]) would read what it already wrote
+            views.check_view_write(self, False)  # but autograd's refusals (a leaf's view) come first in torch
             check_inputs(self, args)
             if kwargs:
                 check_inputs(self, kwargs)

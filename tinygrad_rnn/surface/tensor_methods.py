@@ -46,6 +46,7 @@ from ..creation import (
     _size,
     check_size,
     checked_fill,
+    copy_into_tensor,
     tensor,
     warn_if_scalar_needs_grad,
 )
@@ -1220,7 +1221,8 @@ class TensorMethods:
     def new_tensor(self, data: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False,
                    pin_memory: bool = False) -> Tensor:
         check_pin_memory("new_tensor", pin_memory)
-        return tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+        return copy_into_tensor(data, dtype or self.dtype, device, requires_grad, pin_memory,
+                                call="tensor.new_tensor")
 
     def histogram(self, bins: Any = 100, *, range: Any = None, weight: Tensor | None = None,  # noqa: A002
                   density: builtins.bool = False) -> Any:
