@@ -77,6 +77,12 @@ def test_multinomial_argument_errors_match_torch(weights, num_samples):
     check_error(lambda m: m.multinomial(m.tensor(weights), num_samples))
 
 
+@pytest.mark.parametrize("shape, num_samples", [((2**24 + 1,), 1), ((2, 2**24 + 1), 1), ((2**24 + 1,), 0),
+                                                ((1, 1, 2**24 + 1), 1), ((2**24 + 1,), 2**24 + 2)])
+def test_multinomial_refuses_more_than_2_to_the_24_categories_in_torchs_order(shape, num_samples):
+    check_error(lambda m: m.multinomial(m.ones(shape), num_samples))
+
+
 OUT_CASES = {
     "multinomial into int64": lambda m: m.multinomial(m.ones(4), 2, out=m.empty(2, dtype=m.long)).shape,
     "multinomial into int32": lambda m: m.multinomial(m.ones(4), 2, out=m.empty(2, dtype=m.int32)),

@@ -781,6 +781,8 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
     rows = w.reshape(math.prod(w.shape[:-1]), w.shape[-1])  # (not -1: an empty row is one row, of no weights)
     if not replacement and num_samples > rows.shape[1]:
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+    if rows.shape[1] > 1 << 24:  # (torch's bound: 2^24 is the last integer float32 counts to without a gap)
+        raise RuntimeError("number of categories cannot exceed 2^24")
     if not replacement or num_samples == 1:
         _check_weights(rows)
     else:
