@@ -289,6 +289,7 @@ from . import (
     profiler,  # (importing it also binds torch.autograd.profiler, the module it builds on)
     quantization,
     safetensors,
+    signal,
     special,
     testing,
     utils,
@@ -1115,6 +1116,7 @@ __all__ = [
     "sigmoid",
     "sigmoid_",
     "sign",
+    "signal",
     "signbit",
     "sin",
     "sin_",

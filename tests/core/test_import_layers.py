@@ -28,7 +28,7 @@ LAYERS = [
      "overload_table.py", "__future__.py"),  # tensors from data; the one-process group; torch's argument parser
     ("ops/",),  # each op: forward and backward, and what the surface needs to bind it
     ("surface/", "random.py"),  # torch's spelling: Tensor methods, legacy constructors, printing
-    ("autograd/", "kernels/", "testing/", "func/", "special/", "linalg/", "fft/"),  # torch.autograd's and torch.func's face, fused RNN kernels
+    ("autograd/", "kernels/", "testing/", "func/", "special/", "linalg/", "fft/", "signal/"),  # torch.autograd's and torch.func's face, fused RNN kernels
     ("nn/",),
     ("optim/", "utils/", "utils/benchmark/", "distributions/", "serialization/", "ao/", "quantization/", "safetensors.py", "viz/", "cuda.py", "accelerator.py",
      "cpu.py", "version.py", "compile.py", "compiler.py", "_dynamo.py", "jit.py", "amp/", "import_alias.py",
