@@ -736,7 +736,7 @@ ROW_MAJOR_RESULTS = {
     "logsumexp": lambda t: t.logsumexp(2), "prod": lambda t: t.prod(2), "any": lambda t: (t > 0).any(2),
     "norm": lambda t: t.norm(dim=2), "count_nonzero": lambda t: t.count_nonzero(2),
     "softmax": lambda t: t.softmax(2), "softmax_dim0": lambda t: t.softmax(0), "log_softmax": lambda t: t.log_softmax(2),
-    "cumsum": lambda t: t.cumsum(2), "cumprod": lambda t: t.cumprod(0),
+    "cumsum": lambda t: t.cumsum(2), "cumprod": lambda t: t.cumprod(0), "logcumsumexp": lambda t: t.logcumsumexp(2),
 }
 
 
