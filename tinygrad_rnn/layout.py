@@ -8,8 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from .argcheck import TorchClass, type_name
 from .core.size import name_in_errors
+
+
+def row_major(array: Any) -> Any:
+    """`array` itself when it is row-major (C-contiguous), else a row-major copy of it.
+
+    torch's reductions, softmax, scans, cat, stack and index_select allocate their results contiguous
+    whatever their inputs' strides, where numpy keeps the input's order: a sum over the last dim of a
+    transposed (time, batch, features) tensor would come out transposed, and `.view()` of it fail."""
+    return array if array.flags.c_contiguous else np.ascontiguousarray(array)
 
 
 class layout(metaclass=TorchClass):

@@ -285,3 +285,19 @@ def test_unpad_sequence_transposes_a_seq_first_batch_in_place_as_torch():
     assert shapes[0] == shapes[1] == ((3, 4, 2), [(4, 2), (2, 2), (3, 2)])
     check_error(lambda m, a: R(m).unpad_sequence(m.tensor(a), [4, 2, 3]), np.zeros((4, 3, 2)))  # a list of lengths
     check_error(lambda m, a: R(m).unpad_sequence(m.tensor(a), m.tensor([4, 2])), np.zeros((4, 3, 2)))
+
+
+@pytest.mark.parametrize("batch_first", [False, True])
+def test_unsorted_pad_packed_sequence_is_row_major_and_views_as_torchs(batch_first):
+    """enforce_sorted=False: torch's index_select back to the caller's order gives a row-major tensor, so
+    DeepSpeech2's `x.view(T * N, -1)` after a BiGRU works (ours came out transposed and raised)."""
+    torch = require_torch()
+    seen = []
+    for lib in (tinygrad_rnn, torch):
+        lib.manual_seed(0)
+        rnn = lib.nn.GRU(4, 3, bidirectional=True, batch_first=batch_first)
+        x = lib.randn(3, 5, 4) if batch_first else lib.randn(5, 3, 4)
+        packed = lib.nn.utils.rnn.pack_padded_sequence(x, lib.tensor([5, 3, 4]), batch_first, enforce_sorted=False)
+        out, lengths = lib.nn.utils.rnn.pad_packed_sequence(rnn(packed)[0], batch_first)
+        seen.append((out.stride(), out.view(15, -1).shape, lengths.tolist()))
+    assert seen[0] == seen[1]

@@ -726,3 +726,26 @@ def test_sort_given_stable_by_keyword_with_its_other_arguments_sorts():
     x = np.array([[2.0, 1.0, 2.0], [0.0, 1.0, 1.0]])
     check_parity(lambda m, t: m.sort(t, stable=None, dim=0, descending=True), [x])
     check_parity(lambda m, t: m.argsort(t, stable=True, descending=True), [x])
+
+
+# torch allocates these results row-major whatever the input's strides; numpy keeps the input's order, so a
+# reduction over a transposed (time, batch, features) tensor came out transposed and its .view() failed.
+ROW_MAJOR_RESULTS = {
+    "sum": lambda t: t.sum(2), "sum_keepdim": lambda t: t.sum(-1, keepdim=True), "mean": lambda t: t.mean(2, True),
+    "var": lambda t: t.var(2), "std": lambda t: t.std(2, keepdim=True), "amax": lambda t: t.amax(2),
+    "logsumexp": lambda t: t.logsumexp(2), "prod": lambda t: t.prod(2), "any": lambda t: (t > 0).any(2),
+    "norm": lambda t: t.norm(dim=2), "count_nonzero": lambda t: t.count_nonzero(2),
+    "softmax": lambda t: t.softmax(2), "softmax_dim0": lambda t: t.softmax(0), "log_softmax": lambda t: t.log_softmax(2),
+    "cumsum": lambda t: t.cumsum(2), "cumprod": lambda t: t.cumprod(0), "logcumsumexp": lambda t: t.logcumsumexp(2),
+}
+
+
+@pytest.mark.parametrize("name", list(ROW_MAJOR_RESULTS))
+def test_results_of_a_transposed_input_are_row_major_as_torchs(name):
+    torch = require_torch()
+    seen = []
+    for lib in (tinygrad_rnn, torch):
+        t = lib.arange(180, dtype=lib.float32).reshape(3, 5, 12).transpose(0, 1) / 100
+        out = ROW_MAJOR_RESULTS[name](t)
+        seen.append((out.stride(), out.is_contiguous(), out.view(-1).shape))
+    assert seen[0] == seen[1]

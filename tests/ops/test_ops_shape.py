@@ -575,3 +575,27 @@ def test_reshape_nodes_walk_as_torchs(case):
         y.backward(m.arange(float(y.numel())).view(y.shape))
         seen.append((chain, y._is_view(), y.is_contiguous(), x.grad.tolist()))
     assert seen[0] == seen[1]
+
+
+# torch allocates these results row-major whatever the input's strides (masked_fill fills a contiguous clone);
+# numpy keeps the input's order, or puts a tensor index's dim outermost: pad_packed_sequence's index_select
+# of an unsorted batch came out transposed and the DeepSpeech2 port's .view() of it failed.
+ROW_MAJOR_RESULTS = {
+    "cat": lambda lib, t: lib.cat([t, t], 2), "stack": lambda lib, t: lib.stack([t, t], 1),
+    "index_select": lambda lib, t: t.index_select(1, lib.tensor([2, 0])),
+    "index_select_contiguous": lambda lib, t: t.contiguous().index_select(1, lib.tensor([2, 0])),
+    "tensor_index": lambda lib, t: t.contiguous()[:, lib.tensor([2, 0, 1])],
+    "masked_fill": lambda lib, t: t.masked_fill(t > 1, 0.0), "repeat": lambda lib, t: t.repeat(1, 2, 1),
+    "roll": lambda lib, t: t.roll(1, 0),
+}
+
+
+@pytest.mark.parametrize("name", list(ROW_MAJOR_RESULTS))
+def test_results_of_a_transposed_input_are_row_major_as_torchs(name):
+    torch = require_torch()
+    seen = []
+    for lib in (tinygrad_rnn, torch):
+        t = lib.arange(180, dtype=lib.float32).reshape(3, 5, 12).transpose(0, 1) / 100
+        out = ROW_MAJOR_RESULTS[name](lib, t)
+        seen.append((out.stride(), out.view(-1).tolist()))
+    assert seen[0] == seen[1]

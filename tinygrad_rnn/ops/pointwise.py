@@ -33,7 +33,7 @@ from ..core.modes import modes
 from ..core.tensor import Tensor
 from ..core.warn_once import warn_once
 from ..creation import checked_fill
-from ..layout import check_memory_format, preserve_format
+from ..layout import check_memory_format, preserve_format, row_major
 from ..overload_table import FUNCTIONS
 from .declare import BINARY_SHAPES, Sample, away_from_kinks, binary, inside_unit, op, positive, unary
 from .product_rule import with_missing_terms
@@ -1501,6 +1501,10 @@ class MaskedFill(Where):
     """where(mask, value, input), under torch's name; torch lists only the input as an edge."""
 
     torch_name = "MaskedFillBackward0"
+
+    @staticmethod
+    def forward(ctx, cond, a, b):  # torch fills a contiguous clone of the input: row-major whatever its strides
+        return Tensor._make(row_major(Where.forward(ctx, cond, a, b)._data))
 
     def _shown_edges(self) -> list:
         return [self.edges[2]]

@@ -32,6 +32,7 @@ from ..core.modes import modes
 from ..core.tensor import Tensor
 from ..core.views import mark_view
 from ..creation import callers_stacklevel
+from ..layout import row_major
 from ..overload_table import FUNCTIONS
 from . import cpp_sort
 from .composite import composite
@@ -54,8 +55,9 @@ def sum_array(a: np.ndarray, dims: tuple, keepdim: bool) -> np.ndarray:
     then round as torch's do), else by numpy."""
     total = torch_order_sum(a, dims)
     if total is None:  # np.add.reduce is what ndarray.sum calls, less its Python wrapper (speed)
-        return np.add.reduce(a, axis=dims, dtype=a.dtype, keepdims=keepdim)
-    return total.reshape(kept_shape(a.shape, dims)) if keepdim else total
+        total = np.add.reduce(a, axis=dims, dtype=a.dtype, keepdims=keepdim)
+        return row_major(total) if type(total) is np.ndarray else total
+    return row_major(total.reshape(kept_shape(a.shape, dims)) if keepdim else total)
 
 
 def _sum_over(a: np.ndarray, axes: tuple) -> np.ndarray:
@@ -122,7 +124,7 @@ class Mean(Function):
             y = sum_array(a, dims, keepdim) / a.dtype.type(count)
         else:
             y = np.mean(a, axis=dims, keepdims=keepdim)
-        return Tensor._make(np.asarray(y, dtype=a.dtype))
+        return Tensor._make(row_major(np.asarray(y, dtype=a.dtype)))
 
     @staticmethod
     def backward(ctx, g):  # each element contributed 1/count
@@ -148,7 +150,7 @@ class Amax(Function):
         y = reduce(x._data, axis=dims, keepdims=True)
         ctx.save_for_backward(x)
         ctx.y, ctx.dims, ctx.keepdim = y, dims, keepdim
-        return Tensor._make(np.asarray(y if keepdim else np.squeeze(y, axis=dims)))
+        return Tensor._make(row_major(np.asarray(y if keepdim else np.squeeze(y, axis=dims))))
 
     @staticmethod
     def backward(ctx, g):
@@ -236,7 +238,7 @@ class LogSumExp(Function):
             else:
                 total = sum_array(e, dims, True)
             y = Log.numpy_fn(np.asarray(total)).astype(x._data.dtype, copy=False) + m
-        out = Tensor._make(np.asarray(y if keepdim else np.squeeze(y, axis=dims)))
+        out = Tensor._make(row_major(np.asarray(y if keepdim else np.squeeze(y, axis=dims))))
         # Save the output itself, not its array: the softmax below then depends on x through it
         # too, which double backward needs.
         ctx.save_for_backward(x, out)
@@ -260,7 +262,7 @@ def _from_max_shifted(x: Tensor, dim: int, normalise: Callable[[np.ndarray, int]
     A float16 x is computed in float32 and rounded once, as torch's kernels do."""
     if x._data.size == 0:
         return Tensor._make(x._data.copy())
-    data = x._data.astype(np.float32) if x._data.dtype == np.float16 else x._data
+    data = row_major(x._data.astype(np.float32) if x._data.dtype == np.float16 else x._data)
     return Tensor._make(normalise(data - np.max(data, axis=dim, keepdims=True), dim).astype(x._data.dtype, copy=False))
 
 
@@ -562,7 +564,7 @@ class Prod(Function):
         if in_order is not None:
             return Tensor._make(np.asarray(in_order.reshape(ctx.kept) if keepdim else in_order))
         # in x's own dtype: numpy would widen bool and small ints, torch keeps prod(dtype=...)'s dtype
-        return Tensor._make(np.asarray(np.prod(x._data, axis=dims, keepdims=keepdim, dtype=x._data.dtype)))
+        return Tensor._make(row_major(np.asarray(np.prod(x._data, axis=dims, keepdims=keepdim, dtype=x._data.dtype))))
 
     @staticmethod
     def backward(ctx, g):
@@ -606,7 +608,7 @@ _SCAN_ACCUMULATOR = {np.dtype(np.float16): np.float32, np.dtype(np.float32): np.
 def _scan(scan: Callable, x: np.ndarray, dim: int) -> np.ndarray:
     """np.cumsum or np.cumprod along dim as torch's kernel runs it: in x's dtype (numpy would widen small
     ints), or for float16 and float32 in the wider accumulator above, each result rounded once."""
-    wide = _SCAN_ACCUMULATOR.get(x.dtype)
+    wide, x = _SCAN_ACCUMULATOR.get(x.dtype), row_major(x)
     if wide is not None:
         with np.errstate(over="ignore", invalid="ignore"):  # beyond x's range is inf, as torch, without a word
             return scan(x, axis=dim, dtype=wide).astype(x.dtype)
@@ -795,7 +797,7 @@ class Norm(Function):
         wide = x._data.astype(np.float32) if half else x._data
         y = np.sqrt(np.sum(wide * wide, axis=dims, keepdims=True))
         y = y.astype(np.float16) if half else y
-        out = Tensor._make(np.asarray(y if keepdim else np.squeeze(y, axis=dims)))
+        out = Tensor._make(row_major(np.asarray(y if keepdim else np.squeeze(y, axis=dims))))
         ctx.save_for_backward(x, out)  # the output itself, so double backward sees norm depend on x
         ctx.kept, ctx.dims, ctx.keepdim = y.shape, dims, keepdim
         return out
@@ -1050,7 +1052,7 @@ def logical_reduce(input: Tensor, dim: Any, keepdim: bool, name: str) -> Tensor:
         dims = None if dim is None else normalize_dims(dim, input.ndim, True)  # dim=() reduces nothing, as torch
     except TypeError as error:
         raise overload_error(name, str(error)) from None
-    out = np.asarray((np.any if name == "any" else np.all)(input._data, axis=dims, keepdims=keepdim))
+    out = row_major(np.asarray((np.any if name == "any" else np.all)(input._data, axis=dims, keepdims=keepdim)))
     return Tensor._make(out.astype(np.uint8) if input._data.dtype == np.uint8 else out)
 
 
@@ -1467,7 +1469,7 @@ class NonzeroCount(Function):
 
     @staticmethod
     def forward(ctx, x, dims, keepdim):
-        out = np.sum(x._data != 0, axis=dims, keepdims=keepdim).astype(x._data.dtype)
+        out = row_major(np.asarray(np.sum(x._data != 0, axis=dims, keepdims=keepdim).astype(x._data.dtype)))
         ctx.out_shape = np.shape(out)
         return Tensor._make(out)
 

@@ -40,7 +40,7 @@ from ..core.warn_once import warn_once
 from ..creation import callers_stacklevel, checked_fill
 from ..creation import tensor as tensor_of
 from ..device import check_device
-from ..layout import check_layout
+from ..layout import check_layout, row_major
 from ..overload_table import CALLED_FROM_PYTHON
 from .cast import PromotionCast
 from .composite import composite
@@ -288,6 +288,8 @@ class Index(ViewFunction):
             out = x._data[(*key, Ellipsis)]  # with `...` it gives a 0-d view, as torch's x[i] is
         elif 0 in out.strides:  # maybe a None's new axis, which numpy gives stride 0
             out = _with_torchs_new_axis_strides(out, x._data, key)
+        elif not out.flags.c_contiguous and x._data.flags.c_contiguous and not np.may_share_memory(out, x._data):
+            out = np.ascontiguousarray(out)  # a tensor index of a row-major x: numpy's copy may put that dim outermost
         return Tensor._make(out)
 
     @staticmethod
@@ -301,6 +303,19 @@ class Index(ViewFunction):
     @staticmethod
     def jvp(ctx, tx, t_key):
         return Index.apply(tx, ctx.key)
+
+
+class IndexSelect(Index):
+    """index_select: x[:, ..., idx] as a new row-major tensor, as torch's kernel allocates it (numpy's fancy
+    index puts the indexed dim outermost in memory: pad_packed_sequence's unsorted batch came out transposed
+    and its .view() failed)."""
+
+    node_name = None
+    torch_name = "IndexSelectBackward0"
+
+    @staticmethod
+    def forward(ctx, x, key):
+        return Tensor._make(row_major(Index.forward(ctx, x, key)._data))
 
 
 class Select(Index):
@@ -437,7 +452,7 @@ class Cat(Function):
     @staticmethod
     def forward(ctx, dim, *xs):
         ctx.dim, ctx.sizes = dim, [x.shape[dim] for x in xs]
-        return Tensor._make(np.concatenate([x._data for x in xs], axis=dim))
+        return Tensor._make(row_major(np.concatenate([x._data for x in xs], axis=dim)))  # (numpy keeps x's order)
 
     @staticmethod
     def backward(ctx, g):
@@ -452,7 +467,7 @@ class Stack(Function):
     @staticmethod
     def forward(ctx, dim, *xs):
         ctx.dim = dim
-        return Tensor._make(np.stack([x._data for x in xs], axis=dim))
+        return Tensor._make(row_major(np.stack([x._data for x in xs], axis=dim)))
 
     @staticmethod
     def backward(ctx, g):
@@ -549,7 +564,7 @@ class Roll(Function):
     @staticmethod
     def forward(ctx, x, shifts, dims):
         ctx.shifts, ctx.dims = shifts, dims
-        return Tensor._make(np.roll(x._data, shifts, dims))
+        return Tensor._make(row_major(np.roll(x._data, shifts, dims)))  # (torch's is a new row-major tensor)
 
     @staticmethod
     def backward(ctx, g):  # roll back by the same amount
@@ -585,7 +600,7 @@ class Repeat(Function):
     @staticmethod
     def forward(ctx, x, repeats):
         ctx.in_shape, ctx.repeats = x.shape, repeats
-        return Tensor._make(np.tile(x._data, repeats))
+        return Tensor._make(row_major(np.tile(x._data, repeats)))  # (np.tile keeps x's order)
 
     @staticmethod
     def backward(ctx, g):
@@ -1650,7 +1665,7 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
         _index_select_out_of_range(input, d, idx)
     if not input.ndim:
         return input.clone()
-    return rename(Index.apply(input, (slice(None),) * d + (idx,)), "IndexSelectBackward0")
+    return IndexSelect.apply(input, (slice(None),) * d + (idx,))
 
 
 def _index_select_out_of_range(input: Tensor, d: int, idx: np.ndarray) -> None:
@@ -1921,7 +1936,7 @@ def count_nonzero(input: Tensor, dim: Any = None) -> Tensor:
     axis = None if dim is None else normalize_dims(dim, input.ndim, ranges_first=True)
     if axis == ():  # an empty list of dims is every dim to torch (numpy's counts each element alone)
         axis = None
-    return Tensor._make(np.asarray(np.count_nonzero(input._data, axis=axis), dtype=np.int64))
+    return Tensor._make(row_major(np.asarray(np.count_nonzero(input._data, axis=axis), dtype=np.int64)))
 
 
 class Unique(Function):

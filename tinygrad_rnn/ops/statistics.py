@@ -20,6 +20,7 @@ from ..core import dtypes
 from ..core.function import Function, rename
 from ..core.tensor import Tensor
 from ..creation import callers_stacklevel
+from ..layout import row_major
 from . import cpp_sort
 from .composite import composite
 from .declare import Sample, SampleMaker, op
@@ -370,7 +371,7 @@ class Logcumsumexp(Function):
 
     @staticmethod
     def forward(ctx, x, dim):
-        y = Tensor._make(_log_cum_sum_exp(x._data, dim) if x._data.size else x._data.copy())
+        y = Tensor._make(row_major(_log_cum_sum_exp(x._data, dim)) if x._data.size else x._data.copy())  # (torch's: new, row-major)
         ctx.save_for_backward(x, y)
         ctx.dim = dim
         return y
