@@ -2,7 +2,7 @@
 settings. Scripts call `mp.set_start_method('spawn')` or `mp.cpu_count()` from it.
 
 tinygrad_rnn's tensors are numpy arrays that pickle by value: a tensor sent to another process arrives as a
-copy (torch moves its storage into shared memory instead, which is why Module.share_memory raises here).
+copy (torch moves its storage into shared memory instead; here share_memory_() only marks a tensor shared).
 """
 from __future__ import annotations
 

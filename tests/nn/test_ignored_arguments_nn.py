@@ -274,12 +274,33 @@ def test_module_to_refuses_what_torch_refuses(case):
     assert str(theirs.value).startswith(str(ours.value))  # torch goes on to list its signatures
 
 
-def test_module_to_memory_format_and_share_memory_are_refused_by_name():
+def test_module_to_memory_format_is_refused_by_name():
     net = tinygrad_rnn.nn.Linear(2, 3)
     with pytest.raises(NotImplementedError, match="memory_format"):
         net.to(memory_format="channels_last")
-    with pytest.raises(NotImplementedError, match="share_memory"):
-        net.share_memory()
+
+
+def _shared_memory_report(m):
+    """A3C scripts call shared_model.share_memory(): every parameter, gradient and buffer (and a view made
+    before) is shared afterwards, the Parameters stay the same objects and a copy is not shared."""
+    net = m.nn.Sequential(m.nn.LSTMCell(2, 3), m.nn.BatchNorm1d(3))
+    weight, view = net[0].weight_ih, net[0].weight_ih[0]
+    weight.grad = m.ones(12, 2)
+    before = [t.is_shared() for t in (weight, view)]
+    returned = net.share_memory()
+    return dict(before=before, returned_self=returned is net, same_parameter=net[0].weight_ih is weight,
+                parameters=[p.is_shared() for p in net.parameters()], view=view.is_shared(),
+                grad=weight.grad.is_shared(), buffers=[b.is_shared() for b in net.buffers()],
+                clone=weight.clone().is_shared(), state_dict=[v.is_shared() for v in net.state_dict().values()])
+
+
+def test_module_share_memory_marks_its_tensors_shared_as_torch():
+    torch = require_torch()
+    assert _shared_memory_report(tinygrad_rnn) == _shared_memory_report(torch)
+
+
+def test_lazy_module_share_memory_raises_as_torch():
+    check_error(lambda m: m.nn.LazyLinear(3).share_memory())
 
 
 def _shared_net(m):
