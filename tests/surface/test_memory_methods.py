@@ -29,6 +29,22 @@ def test_memory_methods_behave_as_torch():
     assert _script(tinygrad_rnn) == _script(require_torch())
 
 
+def _shared_storage_script(m):
+    """A tensor and its storages agree on being shared, whichever of them share_memory_() was called on."""
+    t, u = m.ones(3), m.zeros(2, 2)
+    seen = [t.untyped_storage().is_shared()]
+    t.share_memory_()
+    seen += [t.untyped_storage().is_shared(), t[1:].untyped_storage().is_shared()]
+    storage = u.untyped_storage()
+    seen += [storage.share_memory_() is storage, storage.is_shared(), u.is_shared(), u.t().is_shared(),
+             u.clone().untyped_storage().is_shared()]
+    return seen
+
+
+def test_storage_share_memory_and_is_shared_behave_as_torch():
+    assert _shared_storage_script(tinygrad_rnn) == _shared_storage_script(require_torch())
+
+
 def test_as_subclass_passes_gradients():
     check_parity(lambda m, x: (x * 3).as_subclass(m.Tensor).sum(0), shapes=[(2, 3)])
 

@@ -8,6 +8,7 @@ seen flat in memory order; writing into a storage writes into every tensor that 
 from __future__ import annotations
 
 import warnings
+import weakref
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,28 @@ from ..determinism import uninitialized
 from ..device import device
 
 _warned = False
+
+# The memory marked shared by share_memory_ (a tensor's or a storage's), by id: the numpy arrays that own it, so
+# that a view finds its root's. An entry goes with its array, so a reused id finds nothing.
+_SHARED: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+
+
+def _memory_of(data: np.ndarray) -> np.ndarray:
+    while isinstance(data.base, np.ndarray):
+        data = data.base
+    return data
+
+
+def mark_shared(data: np.ndarray) -> None:
+    """Mark the memory `data` views as shared: one process runs here, so it stays where it is."""
+    memory = _memory_of(data)
+    _SHARED[id(memory)] = memory
+
+
+def is_shared_memory(data: np.ndarray) -> bool:
+    """Whether the memory `data` views was marked shared, through any tensor or storage of it."""
+    memory = _memory_of(data)
+    return _SHARED.get(id(memory)) is memory
 
 
 def warn_typed_storage_removal() -> None:
@@ -58,7 +81,12 @@ class _Storage:
         return self._flat.__array_interface__["data"][0]
 
     def is_shared(self) -> bool:
-        return False
+        return is_shared_memory(self._flat)
+
+    def share_memory_(self) -> Any:
+        """Mark this memory shared, for every tensor that views it too; the storage itself is returned."""
+        mark_shared(self._flat)
+        return self
 
     def tolist(self) -> list:
         return self._flat.tolist()
