@@ -717,8 +717,8 @@ class Module(metaclass=TorchPathClass):
         return self._apply(lambda t: t.type(dst_type))
 
     def share_memory(self) -> Module:
-        """Call `share_memory_()` on every parameter, gradient and buffer, as torch does. One process runs
-        here, so that marks them shared (`is_shared()`) and their memory stays where it is."""
+        """Call `share_memory_()` on every parameter, gradient and buffer, as torch does: their memory moves
+        where processes forked afterwards share it (the Parameters stay the same objects)."""
         return self._apply(lambda t: t.share_memory_())
 
     def cpu(self) -> Module:

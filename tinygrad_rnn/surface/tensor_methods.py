@@ -107,7 +107,7 @@ from .storage import (
     TypedStorage,
     UntypedStorage,
     is_shared_memory,
-    mark_shared,
+    moved_to_shared_memory,
     storage_array,
     warn_typed_storage_removal,
 )
@@ -302,9 +302,14 @@ class TensorMethods:
         return is_shared_memory(self._data)
 
     def share_memory_(self) -> Tensor:
-        """Put the memory where other processes can map it: one process runs here (torch.multiprocessing),
-        so the memory stays where it is and is only marked shared (is_shared(), for it and its views)."""
-        mark_shared(self._data)
+        """Move the memory where processes forked from this one share it (`moved_to_shared_memory`), as torch
+        moves it, with the views of it made in grad mode (the ones a tensor keeps): is_shared() then holds for
+        them and for every view made afterwards."""
+        root = self if self._base is None else self._base
+        views = [view for view in (ref() for ref in root._views or ()) if view is not None and view is not self]
+        tensors = [self, *views] if root is self else [self, root, *views]
+        for each, data in zip(tensors, moved_to_shared_memory([t._data for t in tensors])):
+            each._data = data
         return self
 
     def as_subclass(self, cls: type) -> Tensor:
