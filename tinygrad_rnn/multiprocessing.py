@@ -1,8 +1,10 @@
 """`torch.multiprocessing`: Python's multiprocessing, which torch's module wraps, with torch's sharing-strategy
 settings. Scripts call `mp.set_start_method('spawn')` or `mp.cpu_count()` from it.
 
-tinygrad_rnn's tensors are numpy arrays that pickle by value: a tensor sent to another process arrives as a
-copy (torch moves its storage into shared memory instead, which is why Module.share_memory raises here).
+`t.share_memory_()` (and `module.share_memory()`) moves a tensor's memory into an anonymous shared mapping,
+so a process forked afterwards (the default start method on Linux; Hogwild and A3C scripts) writes into the
+parent's tensor, as with torch. A tensor pickled to a spawned process arrives as a copy: tinygrad_rnn's
+tensors pickle by value (torch sends a handle to the shared storage instead).
 """
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
 """Arguments torch accepts that we used to accept and ignore (issue 14): each now works as torch's
 or raises NotImplementedError naming it. Every behaviour is measured against torch."""
+import multiprocessing
+import sys
+
 import numpy as np
 import pytest
 
@@ -274,12 +277,52 @@ def test_module_to_refuses_what_torch_refuses(case):
     assert str(theirs.value).startswith(str(ours.value))  # torch goes on to list its signatures
 
 
-def test_module_to_memory_format_and_share_memory_are_refused_by_name():
+def test_module_to_memory_format_is_refused_by_name():
     net = tinygrad_rnn.nn.Linear(2, 3)
     with pytest.raises(NotImplementedError, match="memory_format"):
         net.to(memory_format="channels_last")
-    with pytest.raises(NotImplementedError, match="share_memory"):
-        net.share_memory()
+
+
+def _shared_memory_report(m):
+    """A3C scripts call shared_model.share_memory(): every parameter, gradient and buffer (and a view made
+    after) is shared, the Parameters stay the same objects, keep their values, and a copy is not shared."""
+    net = m.nn.Sequential(m.nn.LSTMCell(2, 3), m.nn.BatchNorm1d(3))
+    weight = net[0].weight_ih
+    weight.grad = m.ones(12, 2)
+    values = [p.tolist() for p in net.state_dict().values()]
+    before = weight.is_shared()
+    returned = net.share_memory()
+    return dict(before=before, returned_self=returned is net, same_parameter=net[0].weight_ih is weight,
+                parameters=[p.is_shared() for p in net.parameters()], view=weight[0].is_shared(),
+                grad=weight.grad.is_shared(), buffers=[b.is_shared() for b in net.buffers()],
+                clone=weight.clone().is_shared(), state_dict=[v.is_shared() for v in net.state_dict().values()],
+                same_values=values == [p.tolist() for p in net.state_dict().values()])
+
+
+def test_module_share_memory_marks_its_tensors_shared_as_torch():
+    torch = require_torch()
+    assert _shared_memory_report(tinygrad_rnn) == _shared_memory_report(torch)
+
+
+def _train_in_child(model):
+    with tinygrad_rnn.no_grad():
+        model.weight.add_(1.0)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the fork start method")
+def test_a_forked_process_trains_the_shared_model_as_in_torch_hogwild():
+    """Hogwild and A3C: a child process steps the shared model and the parent sees the new weights."""
+    model = tinygrad_rnn.nn.Linear(2, 2).share_memory()
+    expected = (model.weight + 1.0).tolist()
+    child = multiprocessing.get_context("fork").Process(target=_train_in_child, args=(model,))
+    child.start()
+    child.join()
+    assert child.exitcode == 0
+    assert model.weight.tolist() == expected
+
+
+def test_lazy_module_share_memory_raises_as_torch():
+    check_error(lambda m: m.nn.LazyLinear(3).share_memory())
 
 
 def _shared_net(m):

@@ -125,6 +125,65 @@ def _adagrad_share_memory(m: Any) -> Any:
     return [s["sum"].is_shared() for s in opt.state.values()]
 
 
+def _shared_adam_class(m: Any, make_step: Any) -> type:
+    """The SharedAdam of A3C scripts: Adam whose state is made (and shared) up front, its step counter
+    whatever the script makes it (a tensor of one element, or a plain number)."""
+    class SharedAdam(m.optim.Adam):
+        def __init__(self, params: Any, lr: float = 1e-3) -> None:
+            super().__init__(params, lr=lr)
+            for group in self.param_groups:
+                for p in group["params"]:
+                    state = self.state[p]
+                    state["step"] = make_step(m)
+                    state["exp_avg"] = m.zeros_like(p.data).share_memory_()
+                    state["exp_avg_sq"] = m.zeros_like(p.data).share_memory_()
+    return SharedAdam
+
+
+def _shared_adam_steps(m: Any, make_step: Any, optimizer: str = "Adam") -> Any:
+    params = _params(m)
+    opt = _shared_adam_class(m, make_step)(params, lr=0.1) if optimizer == "Adam" else \
+        getattr(m.optim, optimizer)(params, lr=0.1)
+    for p in params:
+        p.grad = m.ones_like(p)
+    if optimizer != "Adam":
+        opt.step()
+        for state in opt.state.values():
+            state["step"] = make_step(m)
+    opt.step()
+    opt.step()
+    return [p.tolist() for p in params], [repr(s["step"]) for s in opt.state.values()]
+
+
+def _shared_adam_one_element_step(m: Any) -> Any:
+    return _shared_adam_steps(m, lambda m: m.zeros(1))
+
+
+def _shared_adam_int_step(m: Any) -> Any:
+    """Older torch counted in plain numbers; torch 2's steps refuse them."""
+    return _shared_adam_steps(m, lambda m: 0)
+
+
+def _multi_element_step(m: Any) -> Any:
+    return _shared_adam_steps(m, lambda m: m.zeros(2))
+
+
+def _rmsprop_counts_a_multi_element_step(m: Any) -> Any:
+    return _shared_adam_steps(m, lambda m: m.zeros(2), "RMSprop")
+
+
+def _asgd_counts_from_a_plain_number(m: Any) -> Any:
+    return _shared_adam_steps(m, lambda m: 3, "ASGD")
+
+
+def _adafactor_refuses_a_plain_number(m: Any) -> Any:
+    return _shared_adam_steps(m, lambda m: 3.0, "Adafactor")
+
+
+def _bool_step(m: Any) -> Any:
+    return _shared_adam_steps(m, lambda m: m.tensor(True), "NAdam")
+
+
 def _hook_type_aliases(m: Any) -> Any:
     om = _optimizer_module(m)
     names = ("ParamsT", "StateDict", "Args", "Kwargs", "GlobalOptimizerPreHook", "GlobalOptimizerPostHook")
@@ -148,7 +207,9 @@ def _subclass_without_step(m: Any) -> Any:
 
 CASES = [_required_lr_missing, _required_lr_per_group, _required_lr_missing_in_added_group, _required_repr,
          _use_grad_decorator, _use_grad_without_differentiable_default, _small_helpers, _profile_hook_step,
-         _adagrad_share_memory, _hook_type_aliases, _base_step_is_abstract, _subclass_without_step]
+         _adagrad_share_memory, _hook_type_aliases, _base_step_is_abstract, _subclass_without_step,
+         _shared_adam_one_element_step, _shared_adam_int_step, _multi_element_step, _rmsprop_counts_a_multi_element_step,
+         _asgd_counts_from_a_plain_number, _adafactor_refuses_a_plain_number, _bool_step]
 
 
 def _outcome(case: Any, m: Any) -> Any:

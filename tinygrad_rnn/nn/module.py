@@ -717,9 +717,9 @@ class Module(metaclass=TorchPathClass):
         return self._apply(lambda t: t.type(dst_type))
 
     def share_memory(self) -> Module:
-        """torch moves the tensors to shared memory for worker processes; we have no processes."""
-        raise NotImplementedError("Module.share_memory is not implemented: tinygrad_rnn runs in one process "
-                                  "(its tensors are numpy arrays, not shared-memory storages)")
+        """Call `share_memory_()` on every parameter, gradient and buffer, as torch does: their memory moves
+        where processes forked afterwards share it (the Parameters stay the same objects)."""
+        return self._apply(lambda t: t.share_memory_())
 
     def cpu(self) -> Module:
         return self

@@ -24,7 +24,7 @@ import numpy as np
 
 from ..core.tensor import Tensor
 from .checks import check_flags, check_tensor_hyperparameter
-from .optimizer import Optimizer, bump_step, scalar_hyperparameter, start_state
+from .optimizer import NOT_A_TENSOR_STEP, Optimizer, bump_step, scalar_hyperparameter, start_state
 from .step_math import lerp_
 
 
@@ -71,7 +71,7 @@ class Adafactor(Optimizer):
                 state["col_var"] = Tensor._make(np.zeros(grad.shape[:-2] + (1, grad.shape[-1]), grad.dtype))
             else:
                 start_state(state, grad, "variance")
-        step = bump_step(state)
+        step = bump_step(state, refusal=NOT_A_TENSOR_STEP.removeprefix("API has changed, "))
         lr, weight_decay = scalar_hyperparameter(group["lr"]), group["weight_decay"]
         eps1, eps2 = group["eps"]
         if eps1 is None:

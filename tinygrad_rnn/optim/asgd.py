@@ -88,7 +88,7 @@ class ASGD(Optimizer):
             state["eta"] = _scalar_state(lr)
             state["mu"] = _scalar_state(1.0)
             state["ax"] = zero_buffer(p)
-        step = bump_step(state)
+        step = bump_step(state, refusal=None)
         lambd, alpha = group["lambd"], group["alpha"]
         grad = l2_penalty(grad, p, group["weight_decay"])
         ax, mu, eta = state["ax"]._data, state["mu"]._data, state["eta"]._data

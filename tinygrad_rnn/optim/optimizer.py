@@ -90,10 +90,27 @@ def start_state(state: dict, p: np.ndarray, *buffers: str) -> None:
         state[name] = zero_buffer(p)
 
 
-def bump_step(state: dict) -> float:
-    """Add one to `state['step']` in place and return the new count as a Python float."""
-    state["step"]._data += 1
-    return float(state["step"]._data)
+NOT_A_TENSOR_STEP = "API has changed, `state_steps` argument must contain a list of singleton tensors"
+
+
+def bump_step(state: dict, refusal: str | None = NOT_A_TENSOR_STEP, read: bool = True) -> float:
+    """Add one to `state['step']` in place and return the new count as a Python float (0.0 when not `read`:
+    RMSprop and Rprop only count), as torch's steps do. The counter may be a one-element tensor of any shape
+    (A3C's SharedAdam makes it torch.zeros(1)); a plain number is refused with `refusal`, or, where that is
+    None (ASGD), counted from without being stored."""
+    counter = state["step"]
+    if not isinstance(counter, Tensor):
+        if refusal is None:
+            return float(counter + 1)
+        raise RuntimeError(refusal)
+    if counter._data.dtype == np.bool_:
+        raise RuntimeError("result type Long can't be cast to the desired output type Bool")
+    counter._data += 1
+    if not read:
+        return 0.0
+    if counter._data.size != 1:
+        raise RuntimeError(f"a Tensor with {counter._data.size} elements cannot be converted to Scalar")
+    return float(counter._data.reshape(()))
 
 
 def begin_step(state: dict, p: np.ndarray, *buffers: str) -> float:

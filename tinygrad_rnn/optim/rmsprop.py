@@ -49,7 +49,7 @@ class RMSprop(Optimizer):
             if group["centered"]:
                 state["grad_avg"] = zero_buffer(p)
         alpha, momentum = group["alpha"], group["momentum"]
-        bump_step(state)
+        bump_step(state, read=False)
         grad = l2_penalty(grad, p, group["weight_decay"])
         square_avg = state["square_avg"]._data
         average_squares_(square_avg, grad, alpha)

@@ -49,7 +49,7 @@ class Rprop(Optimizer):
         if not state:
             start_state(state, p, "prev")
             state["step_size"] = Tensor._make(np.full_like(p, scalar_hyperparameter(group["lr"])))
-        bump_step(state)
+        bump_step(state, read=False)
         etaminus, etaplus = group["etas"]
         step_size_min, step_size_max = group["step_sizes"]
         if step_size_min is None and step_size_max is None:  # torch clamps the step sizes with them

@@ -7,7 +7,9 @@ seen flat in memory order; writing into a storage writes into every tensor that 
 """
 from __future__ import annotations
 
+import mmap
 import warnings
+import weakref
 from typing import Any
 
 import numpy as np
@@ -18,6 +20,59 @@ from ..determinism import uninitialized
 from ..device import device
 
 _warned = False
+
+# The memory marked shared by share_memory_ (a tensor's or a storage's), by id: the numpy arrays that own it, so
+# that a view finds its root's. An entry goes with its array, so a reused id finds nothing.
+_SHARED: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+
+
+def _memory_of(data: np.ndarray) -> np.ndarray:
+    while isinstance(data.base, np.ndarray):
+        data = data.base
+    return data
+
+
+def mark_shared(data: np.ndarray) -> None:
+    """Mark the memory `data` views as shared, where it is."""
+    memory = _memory_of(data)
+    _SHARED[id(memory)] = memory
+
+
+def moved_to_shared_memory(arrays: list[np.ndarray]) -> list[np.ndarray]:
+    """The memory `arrays[0]` views, copied into an anonymous shared mapping, which processes forked from this
+    one write into too (torch's Hogwild and A3C scripts train a model that way), and marked shared; each
+    array of `arrays` that viewed the old memory is returned re-made to view the new one in the same place.
+    torch moves a storage so, to a new address, and every tensor of it follows: the caller passes the
+    arrays of the views it knows (numpy arrays cannot be re-pointed); any other keeps the old memory."""
+    memory = _memory_of(arrays[0])
+    if _SHARED.get(id(memory)) is memory:
+        return arrays
+    c_ordered = memory if memory.flags.c_contiguous else memory.T if memory.flags.f_contiguous else None
+    if c_ordered is None:  # (a root with gaps between its elements: it cannot be copied byte for byte)
+        mark_shared(memory)
+        return arrays
+    moved = np.ndarray(memory.shape, memory.dtype, buffer=mmap.mmap(-1, max(memory.nbytes, 1)), strides=memory.strides)
+    moved[...] = memory
+    _SHARED[id(moved)] = moved
+    start = memory.__array_interface__["data"][0]
+    return [_same_place(a, moved if c_ordered is memory else moved.T, start) if _memory_of(a) is memory else a
+            for a in arrays]
+
+
+def _same_place(data: np.ndarray, moved: np.ndarray, start: int) -> np.ndarray:
+    """An array over `moved` (C-ordered) with data's shape and strides, at data's offset from `start`."""
+    if data.base is None:
+        return _memory_of(moved)
+    view = np.ndarray(data.shape, data.dtype, buffer=moved, offset=data.__array_interface__["data"][0] - start,
+                      strides=data.strides)
+    view.flags.writeable = data.flags.writeable
+    return view
+
+
+def is_shared_memory(data: np.ndarray) -> bool:
+    """Whether the memory `data` views was marked shared, through any tensor or storage of it."""
+    memory = _memory_of(data)
+    return _SHARED.get(id(memory)) is memory
 
 
 def warn_typed_storage_removal() -> None:
@@ -58,7 +113,13 @@ class _Storage:
         return self._flat.__array_interface__["data"][0]
 
     def is_shared(self) -> bool:
-        return False
+        return is_shared_memory(self._flat)
+
+    def share_memory_(self) -> Any:
+        """Mark this memory shared, for every tensor that views it too (a storage cannot re-point its tensors
+        to new memory, as Tensor.share_memory_ does); the storage itself is returned."""
+        mark_shared(self._flat)
+        return self
 
     def tolist(self) -> list:
         return self._flat.tolist()

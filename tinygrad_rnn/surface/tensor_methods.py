@@ -14,7 +14,6 @@ import numbers
 import operator
 import types
 import warnings
-import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -104,7 +103,15 @@ from .ops import raise_if_uncastable, renumbered
 from .overlap import check_inputs
 from .printing import tensor_repr
 from .settings import warn_once
-from .storage import LEGACY_STORAGES, TypedStorage, UntypedStorage, storage_array, warn_typed_storage_removal
+from .storage import (
+    LEGACY_STORAGES,
+    TypedStorage,
+    UntypedStorage,
+    is_shared_memory,
+    moved_to_shared_memory,
+    storage_array,
+    warn_typed_storage_removal,
+)
 
 _OPERANDS = OPERAND_TYPES  # what torch's operators take (an array, a list, None: NotImplemented)
 
@@ -292,15 +299,18 @@ class TensorMethods:
         return self
 
     def is_shared(self) -> bool:
-        """Whether share_memory_() was called on this tensor or on one whose memory it views."""
-        memory = _memory_of(self._data)
-        return _SHARED.get(id(memory)) is memory
+        """Whether share_memory_() was called on this tensor, its storage or a tensor whose memory it views."""
+        return is_shared_memory(self._data)
 
     def share_memory_(self) -> Tensor:
-        """Put the memory where other processes can map it: one process runs here (torch.multiprocessing),
-        so the memory stays where it is and is only marked shared (is_shared(), for it and its views)."""
-        memory = _memory_of(self._data)
-        _SHARED[id(memory)] = memory
+        """Move the memory where processes forked from this one share it (`moved_to_shared_memory`), as torch
+        moves it, with the views of it made in grad mode (the ones a tensor keeps): is_shared() then holds for
+        them and for every view made afterwards."""
+        root = self if self._base is None else self._base
+        views = [view for view in (ref() for ref in root._views or ()) if view is not None and view is not self]
+        tensors = [self, *views] if root is self else [self, root, *views]
+        for each, data in zip(tensors, moved_to_shared_memory([t._data for t in tensors])):
+            each._data = data
         return self
 
     def as_subclass(self, cls: type) -> Tensor:
@@ -1381,17 +1391,6 @@ _NOT_METHODS = {"__dict__", "__weakref__", "__module__", "__qualname__", "__doc_
 
 # The methods torch writes in Python (torch/_tensor.py): Python names them `Tensor.norm()` in a
 # TypeError about their arguments; torch's C++ methods are named bare (`size()`), as ours then are.
-# The memory marked shared by share_memory_, by id (numpy arrays that own it: a view finds its base's; an
-# entry goes with its array, so a reused id finds nothing)
-_SHARED: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
-
-
-def _memory_of(data: np.ndarray) -> np.ndarray:
-    while isinstance(data.base, np.ndarray):
-        data = data.base
-    return data
-
-
 _WRITTEN_IN_PYTHON_BY_TORCH = {"__format__", "__repr__", "__iter__", "__reduce_ex__", "__deepcopy__", "__rsub__",
                                "__rtruediv__", "__floordiv__", "__rfloordiv__", "__rmod__", "__pow__", "__rpow__",
                                "__rmatmul__", "__rlshift__", "__rrshift__", "norm", "split", "resize", "resize_as",
