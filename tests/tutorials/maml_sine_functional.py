@@ -108,6 +108,37 @@ print(torch.equal(model.l1.weight, named["l1.weight"]), model.l1.weight.grad.sha
 part = torch.func.functional_call(model, {"out.bias": torch.tensor([100.0])}, (xs[:3],), strict=False)
 print(part.squeeze(1) - model(xs[:3]).squeeze(1))
 
+# the functorch example's way: grads straight from model.parameters() (a generator), then the whole
+# meta-batch at once with vmap over grad of a functional inner loop
+grads = torch.autograd.grad(F.mse_loss(model(xs), ys), model.parameters(), create_graph=True)
+print(len(grads), [g.requires_grad for g in grads], grads[-1].detach())
+params0 = {k: v.detach() for k, v in model.named_parameters()}
+
+
+def task_loss(p, x, y):
+    return F.mse_loss(torch.func.functional_call(model, p, (x,)), y)
+
+
+def inner_adapt(p, x, y):
+    g = torch.func.grad(task_loss)(p, x, y)
+    return {k: p[k] - 0.01 * g[k] for k in p}
+
+
+def query_loss_after_adapt(p, xs, ys, xq, yq):
+    return task_loss(inner_adapt(p, xs, ys), xq, yq)
+
+
+tasks = [SineTask(gen) for _ in range(3)]
+batch = [torch.stack(parts) for parts in zip(*[t.sample(6) + t.sample(6) for t in tasks])]
+print([tuple(b.shape) for b in batch])
+losses = torch.func.vmap(query_loss_after_adapt, in_dims=(None, 0, 0, 0, 0))(params0, *batch)
+print("vmapped query losses:", losses)
+meta_grads, (value, aux) = torch.func.grad_and_value(
+    lambda p: (torch.func.vmap(query_loss_after_adapt, in_dims=(None, 0, 0, 0, 0))(p, *batch).mean(), p["out.bias"]),
+    has_aux=True)(params0)
+print(f"meta value {value.item():.4f}", {k: tuple(v.shape) for k, v in meta_grads.items()}, aux)
+print(meta_grads["out.bias"], meta_grads["l1.weight"].norm())
+
 # Reptile: train a copy with SGD on one task, move the weights a step toward it
 reptile = nn.Sequential(nn.Linear(1, 16), nn.Tanh(), nn.Linear(16, 1))
 outer_lr = 0.1
