@@ -76,9 +76,46 @@ def _backward_twice(m, retain):
     lambda m: m.autograd.grad((m.ones(2, requires_grad=True) * 2).sum(), []),  # empty inputs: before the outputs
     lambda m: m.autograd.grad(m.ones(2, requires_grad=True) * 2, ()),
     lambda m: m.autograd.grad(m.ones(2, requires_grad=True) * 2, [], is_grads_batched=True),
+    # inputs and outputs are any iterable, checked element by element in torch's order
+    lambda m: m.autograd.grad((m.ones(2, requires_grad=True) * 2).sum(), iter([])),
+    lambda m: m.autograd.grad((m.ones(2, requires_grad=True) * 2).sum(), None),
+    lambda m: m.autograd.grad((m.ones(2, requires_grad=True) * 2).sum(), 3),
+    lambda m: m.autograd.grad(_two_sums(m, 3)[0], [3]),  # the outputs are checked before the inputs
+    lambda m: m.autograd.grad(_two_sums(m)[0], [3]),
+    lambda m: m.autograd.grad(*_two_sums(m, 3), grad_outputs=[None]),  # pairs first, then their count
+    lambda m: m.autograd.grad(*_two_sums(m), grad_outputs=m.tensor(2.0)),
+    lambda m: m.autograd.grad(*_two_sums(m), grad_outputs=[]),
+    lambda m: m.autograd.grad(*_two_sums(m), grad_outputs=[3, None]),
+    lambda m: m.autograd.backward(_two_sums(m)[0], inputs=[_two_sums(m)[1], 3]),
+    lambda m: m.autograd.backward(_two_sums(m)[0], grad_tensors=[m.tensor(2.0)]),
+    lambda m: m.autograd.backward(_two_sums(m)[0], inputs=(t for t in [])),
+    lambda m: m.ones(2, requires_grad=True).sum().backward(inputs=iter([])),
+    lambda m: m.ones(2, requires_grad=True).sum().backward(inputs=3),
 ])
 def test_autograd_misuse_raises_torchs_errors(fn):
     check_error(fn)
+
+
+def _two_sums(m, *others):
+    """([two scalar outputs, *others], x): outputs that reach x, and x."""
+    x = m.ones(2, requires_grad=True)
+    return [(x * 2).sum(), (x * 3).sum(), *others], x
+
+
+def test_inputs_outputs_and_gradients_may_be_any_iterable_as_in_torch():
+    """MAML-style code passes `model.parameters()`, a generator; torch pairs outputs and gradients with zip."""
+    def run(m):
+        m.manual_seed(0)
+        lin = m.nn.Linear(2, 1)
+        x = m.ones(3, 2)
+        by_grad = m.autograd.grad(lin(x).sum(), lin.parameters(), create_graph=True)
+        by_values = m.autograd.grad((o for o in [lin(x)]), dict(lin.named_parameters()).values(),
+                                    grad_outputs=(g for g in [m.full((3, 1), 2.0), m.ones(3, 1)]))
+        lin(x).sum().backward(inputs=lin.parameters())
+        m.autograd.backward((o for o in [lin(x).sum()]), inputs=iter([lin.bias]))
+        return [*by_grad, *by_values, lin.weight.grad, lin.bias.grad]
+
+    check_parity(run)
 
 
 def test_modified_saved_tensor_raises_at_backward_like_torch():

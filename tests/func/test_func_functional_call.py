@@ -87,6 +87,9 @@ def test_rnn_weights_are_swapped_and_restored():
     lambda m: m.func.functional_call(tied_model(m), {"a.weight": m.ones(2, 2)}, m.ones(3, 2), strict=True),
     lambda m: m.func.functional_call(tied_model(m), ({"a.weight": m.ones(2, 2)}, {"a.weight": m.ones(2, 2)}),
                                      m.ones(3, 2)),
+    # keys repeated across the dicts are named in the order they first appear, not sorted
+    lambda m: m.func.functional_call(tied_model(m), ({"r": m.ones(2), "a.weight": m.ones(2, 2)},
+                                                     {"a.weight": m.ones(2, 2), "r": m.ones(2)}), m.ones(3, 2)),
     lambda m: m.func.stack_module_state([]),
     lambda m: m.func.stack_module_state([m.nn.Linear(2, 2), m.nn.Linear(2, 2).eval()]),
 ])

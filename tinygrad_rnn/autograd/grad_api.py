@@ -42,11 +42,13 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
         warnings.warn("only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate "
                       "gradient for other parts of the graph, please use torch.autograd.backward.",
                       FutureWarning, stacklevel=2)
-    if isinstance(inputs, GradientEdge):  # (a tuple itself: one edge, not three inputs)
-        inputs = (inputs,)
-    if isinstance(inputs, (tuple, list)) and not inputs:  # torch checks this before it looks at the outputs
+    outputs, inputs = _listed(outputs), _listed(inputs)
+    if not inputs:  # torch checks this before it looks at the outputs
         raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
-    if isinstance(inputs, (tuple, list)) and any(isinstance(i, GradientEdge) for i in inputs):
+    if grad_outputs is not None or not is_grads_batched:  # (torch's batched None seeds fail in its vmap)
+        grad_outputs = _paired_grads(outputs, grad_outputs)
+    _check_inputs(inputs)
+    if any(isinstance(i, GradientEdge) for i in inputs):
         inputs = tuple(edge_stand_in(i) if isinstance(i, GradientEdge) else i for i in inputs)
     if not is_grads_batched:
         return engine.grad(outputs, inputs, grad_outputs, retain_graph, create_graph,
@@ -108,6 +110,39 @@ def _as_tuple(x: Any) -> tuple:
     return tuple(x)
 
 
+def _paired_grads(outputs: tuple, grads: Any) -> tuple:
+    """The gradient of each output, checked as torch checks them before its engine runs. torch pairs them with
+    zip, so extra gradients are dropped and too few are counted only after the pairs are checked."""
+    grads = (None,) * len(outputs) if grads is None else _listed(grads)
+    paired = []
+    for out, g in zip(outputs, grads):
+        if not isinstance(out, Tensor):
+            raise AssertionError("Expected output to be a torch.Tensor")
+        if g is None:
+            if out.requires_grad and out.numel() != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+        elif not isinstance(g, Tensor):
+            raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
+        paired.append(g)
+    if len(paired) != len(outputs):
+        raise RuntimeError(f"got {len(outputs)} tensors and {len(paired)} gradients")
+    return tuple(paired)
+
+
+def _check_inputs(inputs: tuple) -> None:
+    for i in inputs:
+        if not isinstance(i, (Tensor, GradientEdge)):
+            raise RuntimeError(f"all inputs have to be Tensors or GradientEdges, but got {type(i).__name__}")
+
+
+def _listed(x: Any) -> tuple:
+    """One tensor (or GradientEdge, itself a tuple) as a 1-tuple, any other iterable as a tuple: torch takes
+    `model.parameters()`, a generator, wherever it takes a sequence of tensors. None raises torch's TypeError."""
+    if isinstance(x, (Tensor, GradientEdge)):
+        return (x,)
+    return tuple(x)
+
+
 def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
              grad_variables: Any = None, inputs: Any = None) -> None:
     """torch.autograd.backward: the engine's `backward`, plus torch's deprecated `grad_variables` (the old
@@ -118,4 +153,12 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
             raise RuntimeError("`grad_tensors` and `grad_variables` (deprecated) arguments both passed to "
                                "`backward()`. Please only use `grad_tensors`.")
         grad_tensors = grad_variables
+    if inputs is not None:
+        inputs = _listed(inputs)
+        if not inputs:
+            raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
+    tensors = _listed(tensors)
+    grad_tensors = _paired_grads(tensors, grad_tensors)
+    if inputs is not None:
+        _check_inputs(inputs)
     engine.backward(tensors, grad_tensors, retain_graph, create_graph, inputs)

@@ -70,15 +70,14 @@ def _merge(dicts: Any) -> dict:
     if isinstance(dicts, dict):
         return dict(dicts)
     merged: dict = {}
-    repeated = []
+    counts: dict = {}  # insertion order is first appearance, the order torch names the repeated keys in
     for d in dicts:
         for k, v in d.items():
-            if k in merged:
-                repeated.append(k)
+            counts[k] = counts.get(k, 0) + 1
             merged[k] = v
+    repeated = [k for k, n in counts.items() if n > 1]
     if repeated:
-        raise ValueError(f"{sorted(set(repeated))} appeared in multiple dictionaries; behavior of functional call is "
-                         "ambiguous")
+        raise ValueError(f"{repeated} appeared in multiple dictionaries; behavior of functional call is ambiguous")
     return merged
 
 

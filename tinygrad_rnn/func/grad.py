@@ -53,8 +53,10 @@ def grad_and_value(func: Callable[..., Any], argnums: Argnums = 0, has_aux: bool
             ins = [stand_in(x) for x in leaves]
             with _transforms.running("grad"):
                 result = func(*replace_argnums(args, argnums, _tree.unflatten(ins, spec)), **kwargs)
-            output, aux = split_aux(result, has_aux, "grad_and_value(f)(*args)")
+            output, aux = split_aux(result, has_aux, "grad_and_value(f)(*args)", check=False)
             _check_scalar(output)
+            if has_aux:
+                check_aux(aux)
             keep = reaches_outside([output], ins)
             grads = vjp_leaves([output], ins, [None], keep)
         value = finish(output, keep)
@@ -155,12 +157,24 @@ def replace_argnums(args: tuple, argnums: Argnums, values: Any) -> tuple:
     return tuple(new)
 
 
-def split_aux(result: Any, has_aux: bool, where: str) -> tuple:
+def split_aux(result: Any, has_aux: bool, where: str, check: bool = True) -> tuple:
+    """(output, aux) of func's result; aux checked now unless `check` is False (grad_and_value checks it later,
+    after the output, as torch does)."""
     if not has_aux:
         return result, None
     if not (isinstance(result, tuple) and len(result) == 2):
         raise RuntimeError(f"{where}: output of function f should be a tuple: (output, aux) if has_aux is True")
+    if check:
+        check_aux(result[1])
     return result
+
+
+def check_aux(aux: Any) -> None:
+    """torch hands aux back through its transforms' unwrapping, which takes nested containers of tensors only:
+    an int, a string or None anywhere in aux raises."""
+    for leaf in _tree.flatten(aux)[0]:
+        if not isinstance(leaf, Tensor):
+            raise RuntimeError(f"Expected tensors, got unsupported type {type(leaf)}")
 
 
 def check_outputs(outs: list, where: str) -> None:

@@ -21,5 +21,5 @@ def install() -> None:
     legacy.install()
     removed.install()
     ops.parse_methods_as_torch()  # (the package does its functions once it has them all)
-    # (the engine's function, named as Python's errors name torch's: "Tensor.backward() got an unexpected ...")
+    # (named as Python's errors name torch's: "Tensor.backward() got an unexpected ...")
     Tensor.backward.__name__, Tensor.backward.__qualname__ = "backward", "Tensor.backward"

@@ -33,7 +33,7 @@ from ..argcheck import (
     size_arg,
     type_name,
 )
-from ..core import dtypes, views
+from ..core import dtypes, engine, views
 from ..core.function import rename
 from ..core.modes import modes
 from ..core.size import Size
@@ -156,6 +156,7 @@ def _converts_to(dtype: dtypes.dtype, name: str) -> Any:
 
 
 _CORE_REQUIRES_GRAD = Tensor.requires_grad
+_ENGINE_BACKWARD = engine._tensor_backward  # the core's t.backward, which takes inputs as a tensor, tuple or list
 
 
 def _dim_of(method: str, dim: Any, ndim: int) -> int:
@@ -242,6 +243,14 @@ class TensorMethods:
         return self
 
     requires_grad = Tensor.requires_grad.setter(_set_requires_grad)
+
+    def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
+                 inputs: Any = None) -> None:
+        """The engine's `t.backward()`, with `inputs` any iterable of tensors, as torch takes it
+        (`loss.backward(inputs=model.parameters())`: a generator)."""
+        if inputs is not None and not isinstance(inputs, (Tensor, tuple, list)):
+            inputs = tuple(inputs)  # (an int raises torch's TypeError: 'int' object is not iterable)
+        _ENGINE_BACKWARD(self, gradient, retain_graph, create_graph, inputs)
 
     @staticmethod
     def _make_subclass(cls: type, data: Tensor, require_grad: bool = False) -> Tensor:
