@@ -106,6 +106,23 @@ def test_linear_node_lists_bias_then_input_as_torchs_addmm():
     assert shown[0] == shown[1]
 
 
+@pytest.mark.parametrize("case", ["row", "column", "leading", "linear"])
+def test_a_broadcast_input_gradient_under_create_graph_has_torchs_last_node(case):
+    """torch sums a broadcast gradient keeping the dims, then views the leading ones away: ViewBackward0 when
+    there were any (a Linear's bias, MAML's printed gradients), else SumBackward1."""
+    torch = require_torch()
+    shown = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        x = m.randn(4, 3, requires_grad=True)
+        p = {"row": m.randn(1, 3), "column": m.randn(4, 1), "leading": m.randn(3), "linear": m.randn(3)}[case]
+        p.requires_grad_()
+        y = m.nn.functional.linear(x, m.eye(3), p) if case == "linear" else x * p
+        (g,) = m.autograd.grad((y * y).sum(), p, create_graph=True)
+        shown.append(g.grad_fn.name())
+    assert shown[0] == shown[1]
+
+
 def _user_functions(m):
     class Square(m.autograd.Function):
         @staticmethod

@@ -97,10 +97,8 @@ def sum_to_shape(g: Any, shape: tuple, node: Any = None, index: int = 0) -> Any:
     stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[extra + i] != 1)
     if extra < 0 or any(n != 1 and g.shape[extra + i] != n for i, n in enumerate(shape)):
         where = f"Function {node.name()}" if node is not None else "A gradient"
-        raise RuntimeError(
-            f"{where} returned an invalid gradient at index {index} - got {list(g.shape)} but "
-            f"expected shape compatible with {list(shape)}"
-        )
+        raise RuntimeError(f"{where} returned an invalid gradient at index {index} - got {list(g.shape)} but "
+                           f"expected shape compatible with {list(shape)}")
     return SumToShape.apply(g, tuple(range(extra)) + tuple(extra + i for i in stretched), shape)
 
 
@@ -114,7 +112,9 @@ class SumToShape(Function):
     """Sum `g` over `axes` into `shape`: one node instead of two sums and their checks (speed).
     Its backward spreads the gradient back out: the expand that broadcasting did."""
 
-    torch_name = "SumBackward1"
+    @staticmethod
+    def node_name(g, axes, shape):  # torch sums keeping dims, then views the leading ones away: its last node
+        return "ViewBackward0" if g._data.ndim > len(shape) else "SumBackward1"
 
     @staticmethod
     def forward(ctx, g, axes, shape):

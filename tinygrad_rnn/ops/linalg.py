@@ -445,9 +445,11 @@ class AddMm(Function):
 
 def _bias_grad(g: Tensor, shape: tuple) -> Tensor:
     """addmm's gradient for a bias row, (n,) or (1, n): g summed over its rows here, with the float sum
-    in torch's order (ops/summation.py), as torch's node does; any other shape is the engine's to sum."""
+    in torch's order (ops/summation.py), as torch's node does; any other shape is the engine's to sum.
+    torch sums a (n,) bias's rows keeping the dim, then views it away: under create_graph its node shows."""
     if len(shape) == 1 and g.shape[1:] == shape:
-        return g.sum(0)
+        total = g.sum(0, keepdim=True)
+        return total.view(shape) if modes.grad_enabled else Tensor._make(total._data.reshape(shape))
     if shape == (1,) + g.shape[1:]:
         return g.sum(0, keepdim=True)
     return g
