@@ -70,6 +70,30 @@ def test_activation_second_derivatives_match_torch(name):
     np.testing.assert_allclose(results[0], results[1], rtol=1e-10, atol=1e-12)
 
 
+GELU_LAYOUTS = {
+    "contiguous": lambda a: a,
+    "one element": lambda a: a[2:3, 5:6],
+    "row slice": lambda a: a[:, :17],
+    "transposed": lambda a: a.t(),
+    "transposed slice": lambda a: a[:, :33].t(),
+    "broadcast": lambda a: a[0:1, :].expand(3, 40),
+}
+
+
+@pytest.mark.parametrize("layout", GELU_LAYOUTS)
+def test_float32_gelu_takes_torchs_vector_and_scalar_values(layout):
+    """F.gelu(torch.linspace(-10, 10, 5)) printed -0.0000 where torch prints 0.0000: torch's float32 kernel
+    takes an approximate erf in its vector steps (with a fused multiply-add for a contiguous tensor), the C
+    library's in its scalar tails; which elements each takes depends on the layout."""
+    torch = require_torch()
+    base = np.concatenate([np.full(40, -7.0), np.linspace(-4, 4, 200)]).astype(np.float32).reshape(6, 40)
+    ours, theirs = (m.nn.functional.gelu(GELU_LAYOUTS[layout](m.tensor(base))).numpy() for m in (tinygrad_rnn, torch))
+    assert np.array_equal(np.signbit(ours), np.signbit(theirs))
+    np.testing.assert_allclose(ours, theirs, rtol=2e-6, atol=1e-9)  # (an ulp of erf: torch's exp is not numpy's)
+    assert str(tinygrad_rnn.nn.functional.gelu(tinygrad_rnn.linspace(-10, 10, 5))) == str(
+        torch.nn.functional.gelu(torch.linspace(-10, 10, 5)))
+
+
 def test_softmax_without_dim_warns_as_torch():
     torch = require_torch()
     for m in (tinygrad_rnn, torch):
