@@ -105,6 +105,20 @@ def test_float32_log1p_exp_activations_round_each_step_as_torch(name):
     np.testing.assert_allclose(ours, theirs, rtol=2e-7, atol=0)
 
 
+def test_activation_scalars_given_as_0d_tensors_are_read_as_numbers():
+    """F.softplus(x, beta=torch.tensor(2.)) and F.leaky_relu(x, torch.tensor(0.2)) raised a numpy TypeError."""
+    x0 = np.array([-1.0, 0.5, 3.0])
+    check_parity(lambda m, x: F_of(m).softplus(x, beta=m.tensor(2), threshold=m.tensor(1.5)), [x0])
+    check_parity(lambda m, x: F_of(m).softplus(x, m.tensor(2.0)), [x0])
+    check_parity(lambda m, x: F_of(m).leaky_relu(x, m.tensor(0.2)), [x0])
+    check_parity(lambda m, x: F_of(m).rrelu(x, m.tensor(0.1), m.tensor(0.3)), [x0])
+    check_error(lambda m: m.nn.functional.softplus(m.ones(2), m.tensor([2.0, 3.0])))
+
+
+def F_of(m):
+    return m.nn.functional
+
+
 def test_softmax_without_dim_warns_as_torch():
     torch = require_torch()
     for m in (tinygrad_rnn, torch):

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ...argcheck import bool_arg, float_arg, int_arg, int_list_arg, number_arg, tensor_arg, type_name
+from ...argcheck import bool_arg, float_arg, int_arg, int_list_arg, number_arg, number_value, tensor_arg, type_name
 from ...core import dtypes
 from ...core.function import rename
 from ...core.grad_mode import is_grad_enabled, no_grad
@@ -100,7 +100,7 @@ def _method_owner(input: Any, method: str) -> Tensor:
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x for x > 0, negative_slope * x otherwise (the slope also applies at exactly 0)."""
     tensor_arg("leaky_relu", "input", input, 1)
-    number_arg("leaky_relu", "negative_slope", negative_slope, 2)
+    negative_slope = number_value("leaky_relu", "negative_slope", negative_slope, 2)
     _float_kernel(input, "leaky_relu_cpu")
 
     def leaky(x: Tensor) -> Tensor:
@@ -283,8 +283,8 @@ def _half_gelu(input: Tensor) -> Tensor:
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     tensor_arg("softplus", "input", input, 1)
-    number_arg("softplus", "beta", beta, 2)
-    number_arg("softplus", "threshold", threshold, 3)
+    beta = number_value("softplus", "beta", beta, 2)
+    threshold = number_value("softplus", "threshold", threshold, 3)
     _float_kernel(input, "softplus_cpu")
     return _in_float32(lambda x: nn_ops.Softplus.apply(x, beta, threshold))(input)
 
