@@ -103,6 +103,7 @@ def test_float32_log1p_exp_activations_round_each_step_as_torch(name):
     ours, theirs = (getattr(m.nn.functional, name)(m.tensor(x0)).numpy() for m in (tinygrad_rnn, torch))
     assert (ours != theirs).mean() < 0.07  # (was 0.2; the rest is torch's exp or log1p an ulp off the nearest)
     np.testing.assert_allclose(ours, theirs, rtol=2e-7, atol=0)
+    check_parity(lambda m, x: getattr(m.nn.functional, name)(x), [np.array(0.3)])  # (0-d: numpy scalars inside)
 
 
 def test_activation_scalars_given_as_0d_tensors_are_read_as_numbers():

@@ -152,8 +152,9 @@ def _log1p_exp(a: np.ndarray) -> np.ndarray:
     """log(1 + e^a) as torch's kernels compute it, e^a then log1p, each step rounded to a's dtype: for
     float32 the nearest float32, which torch's vector steps nearly always give (logsigmoid and softplus
     then differ from torch's in 5% of float32 inputs, by an ulp, where numpy's float32 functions in 20%)."""
+    a = np.asarray(a)  # (a 0-d tensor's arithmetic gives numpy scalars, which `out=` does not take)
     with np.errstate(over="ignore"):  # (e^a beyond the dtype is inf, and so is the result, as torch's)
-        return _log1p(_exp(a).astype(a.dtype, copy=False)).astype(a.dtype, copy=False)
+        return np.asarray(_log1p(np.asarray(_exp(a).astype(a.dtype, copy=False)))).astype(a.dtype, copy=False)
 
 
 class LogSigmoid(Elementwise):
