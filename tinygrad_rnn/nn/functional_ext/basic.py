@@ -14,8 +14,9 @@ import numpy as np
 
 from ...argcheck import bool_arg, float_arg, int_arg, int_list_arg, number_arg, number_value, tensor_arg, type_name
 from ...core import dtypes
-from ...core.function import rename
+from ...core.function import Function, rename
 from ...core.grad_mode import is_grad_enabled, no_grad
+from ...core.modes import modes
 from ...core.tensor import Tensor
 from ...creation import empty, from_numpy, full, integer_fill
 from ...ops import linalg as _la
@@ -195,32 +196,61 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
         return composite(0.5 * input * (1 + _pw.tanh(inner)), "GeluBackward0", input)
     if approximate != "none":
         raise RuntimeError("approximate argument must be either none or tanh.")
-    exact = 0.5 * input * (1 + _pw.Erf.apply(input * (1 / math.sqrt(2))))
     if input.dtype is dtypes.float32:
-        return composite(_float_gelu(input, exact), "GeluBackward0", input)
-    return composite(exact, "GeluBackward0", input)
+        return Float32Gelu.apply(input)
+    return composite(0.5 * input * (1 + _pw.Erf.apply(input * (1 / math.sqrt(2)))), "GeluBackward0", input)
 
 
-def _float_gelu(input: Tensor, exact: Tensor) -> Tensor:
-    """gelu of float32 as torch's kernels compute it (measured on AVX2). One element, and the scalar loop's
-    tails, give `exact`: x * 0.5 * (1 + erf(x / sqrt 2)) with the C library's erf. The vector steps take erf
-    as `approximate_erf`: TensorIterator's loop, for a tensor that is not contiguous, then computes
+class Float32Gelu(Function):
+    """gelu of float32 with the values of torch's kernel (`_torch_float32_gelu`), as one node, and the exact
+    derivative, Phi(x) + x phi(x): from the erf forward computed, or, under create_graph, in tensor ops
+    (so that it is differentiated again)."""
+
+    torch_name = "GeluBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        y, ctx.erf = _torch_float32_gelu(x)
+        return Tensor._make(y)
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        if modes.grad_enabled:  # create_graph: the derivative as a graph of its own
+            cdf = 0.5 * (1 + _pw.Erf.apply(x * (1 / math.sqrt(2))))
+            return g * (cdf + x * _pw.exp(-0.5 * x * x) * (1 / math.sqrt(2 * math.pi)))
+        a = x._data
+        with np.errstate(over="ignore", invalid="ignore"):
+            slope = np.float32(0.5) * (np.float32(1) + ctx.erf) + a * (np.exp(np.float32(-0.5) * a * a)
+                                                                        * np.float32(1 / math.sqrt(2 * math.pi)))
+        return Tensor._make(np.asarray(g._data * slope, dtype=np.float32))
+
+    jvp = backward  # elementwise: the tangent times the same derivative
+
+
+def _torch_float32_gelu(input: Tensor) -> tuple:
+    """(gelu, the erf it took) of float32 as torch's kernels compute it (measured on AVX2). One element, and
+    the scalar loop's tails, give x * 0.5 * (1 + erf(x / sqrt 2)) with the C library's erf. The vector steps
+    take erf as `approximate_erf`: TensorIterator's loop, for a tensor that is not contiguous, then computes
     x * 0.5 * (1 + erf); the kernel for a contiguous one adds with one fused multiply-add, x/2 * erf + x/2,
-    so there a large negative x gives +0 (not -0) and values near x = -3 differ in the 5th digit (96.6% of
-    200001 values are torch's bit for bit, the rest an ulp of erf away). The gradient is `exact`'s
-    (the value minus a zero that carries its graph)."""
+    so there a large negative x gives +0 (not -0), gelu(-5) is -1.4901e-06 (not -1.4333e-06), and values
+    near x = -3 differ in the 5th digit (96.6% of 200001 values are torch's bit for bit, the rest an ulp of
+    erf away)."""
     x = input._data
-    half = x * np.float32(0.5)
-    erf = approximate_erf((x * np.float32(1 / math.sqrt(2))).astype(np.float32))
-    contiguous = input.numel() > 1 and input.is_contiguous()
-    in_vector = True if contiguous else _gelu_vector_steps(input)
-    if in_vector is False:
-        return exact
-    with np.errstate(invalid="ignore"):  # (a NaN or infinite x: left to the exact branch below)
-        values = (half.astype(np.float64) * erf + half) if contiguous else half * (np.float32(1) + erf)
-    taken = Tensor._make(np.asarray(in_vector) & np.isfinite(x))
-    # (minus a zero, not plus: -0 - 0 stays -0, -0 + 0 would be +0)
-    return _pw.where(taken, Tensor._make(values.astype(np.float32)) - (exact.detach() - exact), exact)
+    half, scaled = x * np.float32(0.5), x * np.float32(1 / math.sqrt(2))
+    contiguous = x.size > 1 and input.is_contiguous()
+    in_vector = np.broadcast_to(True if contiguous else _gelu_vector_steps(input), x.shape) & np.isfinite(x)
+    erf = np.asarray(approximate_erf(scaled.astype(np.float32)), dtype=np.float32)
+    if not in_vector.all():  # the C library's erf elsewhere (it is slow: only where needed)
+        erf = np.where(in_vector, erf, np.asarray(_pw.Erf.numpy_fn(scaled)).astype(np.float32))
+    with np.errstate(invalid="ignore", over="ignore"):
+        if contiguous:  # (in float64 then rounded once: the fused multiply-add)
+            vector = (half.astype(np.float64) * erf + half).astype(np.float32)
+            values = np.where(in_vector, vector, half * (np.float32(1) + erf))
+        else:
+            values = half * (np.float32(1) + erf)
+    return np.asarray(values, dtype=np.float32), erf
 
 
 def _gelu_vector_steps(x: Tensor) -> Any:
