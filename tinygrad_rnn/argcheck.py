@@ -193,6 +193,13 @@ def number_arg(fn: str, name: str, value: Any, position: int | None = None) -> A
     raise TypeError(f"{fn}(): {_where(name, position)} must be Number, not {type_name(value)}")
 
 
+def number_value(fn: str, name: str, value: Any, position: int | None = None) -> Any:
+    """number_arg's check, and the Python number a 0-d tensor holds (torch reads such a tensor as a Scalar:
+    F.softplus(x, beta=torch.tensor(2.)))."""
+    number_arg(fn, name, value, position)
+    return value.item() if isinstance(value, Tensor) else value
+
+
 def invalid_combination(fn: str, args: tuple, listed: tuple = (), kwargs: dict | None = None) -> TypeError:
     """torch's error when no overload of `fn` takes the call: the argument types as given (`args`, then
     `kwargs` as name=type) and the overloads (`listed`; overload_table's when none are given), each explained

@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
+from fresh_process import fresh_stderr
 from helpers import check_error, check_parity, require_torch
 from nn_helpers import assert_same_module, both_modules, check_module_parity
 
@@ -139,6 +140,38 @@ def test_batchnorm2d_loads_torch_state_dict_and_matches_in_eval():
 def test_group_and_rms_norm_refuse_integers_as_torch():
     check_error(lambda m: F(m).group_norm(m.ones(1, 2, 4, dtype=m.int64), 1))
     check_error(lambda m: F(m).rms_norm(m.ones(1, 2, 4, dtype=m.int64), (4,)))
+
+
+@pytest.mark.parametrize(("input_dtype", "weight_dtype"), [("float32", "float64"), ("float64", "float32"),
+                                                          ("float16", "float32"), ("float32", "float16")])
+def test_rms_norm_of_a_weight_in_another_dtype_keeps_the_inputs_dtype(input_dtype, weight_dtype):
+    """nn.RMSNorm(8) (a float32 weight) on a float64 input, or the reverse: torch's result has the input's dtype
+    (ours was promoted to float64), its gradients each their tensor's."""
+    torch = require_torch()
+    seen = []
+    for m in (tinygrad_rnn, torch):
+        x = m.tensor(np.linspace(-2, 2, 12).reshape(3, 4), dtype=getattr(m, input_dtype), requires_grad=True)
+        w = m.tensor(np.linspace(0.5, 1.5, 4), dtype=getattr(m, weight_dtype), requires_grad=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            y = m.nn.functional.rms_norm(x, (4,), w, 1e-5)
+        y.backward(m.ones_like(y))
+        seen.append(([str(t.dtype).split(".")[1] for t in (y, x.grad, w.grad)], y.detach().numpy()))
+    (our_dtypes, ours), (their_dtypes, theirs) = seen
+    assert our_dtypes == their_dtypes
+    np.testing.assert_allclose(ours, theirs, rtol=1e-6)
+
+
+def test_rms_norm_warns_once_of_mixed_dtypes_as_torch():
+    """torch's TORCH_WARN_ONCE: the first mixed call in a process warns, naming both dtypes in C++."""
+    require_torch()
+    program = ("import warnings, {} as m\nwarnings.simplefilter('always')\nF = m.nn.functional\n"
+               "F.rms_norm(m.ones(2, 3, dtype=m.float16), (3,), m.ones(3))\nF.rms_norm(m.ones(2, 3), (3,), m.ones(3))\n"
+               "F.rms_norm(m.ones(2, 3), (3,), m.ones(3, dtype=m.float64))\n")
+    stderr = fresh_stderr(program)
+    warned = [[line.split("UserWarning: ", 1)[1] for line in text.splitlines() if "UserWarning: " in line]
+              for text in stderr]
+    assert warned[0] == warned[1] and len(warned[1]) == 1
 
 
 @pytest.mark.parametrize(("layer", "num_features", "shape"), [

@@ -44,6 +44,13 @@ def test_split_refuses_negative_sizes_even_when_they_sum_to_the_dim(sizes):
     check_error(lambda m: m.zeros(2, 3).split(sizes, 1))
     check_error(lambda m: m.split_with_sizes(m.zeros(3, 0), sizes, 0))
 
+@pytest.mark.parametrize("dim", [-1, 1, -2])
+def test_split_sizes_that_miss_the_dim_name_it_as_given(dim):
+    """Mamba's `x_and_res.split([d, d], dim=-1)`: torch's message says "dimension -1", ours said 1."""
+    check_error(lambda m: m.zeros(2, 5).split([2, 2], dim=dim))
+    check_error(lambda m: m.split_with_sizes(m.zeros(2, 5), [1, 1, 1], dim))
+
+
 @pytest.mark.parametrize("name", ["hstack", "vstack", "dstack", "column_stack", "row_stack"])
 @pytest.mark.parametrize("shapes", [[(3,), (3,)], [(3, 4), (3, 4)], [(), ()], [(2, 3, 4), (2, 3, 4)]])
 def test_stacks_match_torch(name, shapes):

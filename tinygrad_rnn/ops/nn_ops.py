@@ -19,7 +19,7 @@ from ..core.forward_mode import given
 from ..core.function import Function
 from ..core.modes import modes
 from ..core.tensor import Tensor
-from .pointwise import Elementwise
+from .pointwise import Elementwise, correctly_rounded_float32
 from .shape import IndexBackward
 
 
@@ -144,10 +144,23 @@ def _bce_scaled(ctx, grad: Tensor) -> Tensor:
     return grad / max(grad.numel(), 1) if ctx.reduction == "mean" else grad
 
 
+_exp = correctly_rounded_float32(np.exp)
+_log1p = correctly_rounded_float32(np.log1p)
+
+
+def _log1p_exp(a: np.ndarray) -> np.ndarray:
+    """log(1 + e^a) as torch's kernels compute it, e^a then log1p, each step rounded to a's dtype: for
+    float32 the nearest float32, which torch's vector steps nearly always give (logsigmoid and softplus
+    then differ from torch's in 5% of float32 inputs, by an ulp, where numpy's float32 functions in 20%)."""
+    a = np.asarray(a)  # (a 0-d tensor's arithmetic gives numpy scalars, which `out=` does not take)
+    with np.errstate(over="ignore"):  # (e^a beyond the dtype is inf, and so is the result, as torch's)
+        return np.asarray(_log1p(np.asarray(_exp(a).astype(a.dtype, copy=False)))).astype(a.dtype, copy=False)
+
+
 class LogSigmoid(Elementwise):
     """log(sigmoid(x)) = min(x, 0) - log(1 + e^-|x|): no overflow for any x."""
 
-    numpy_fn = staticmethod(lambda a: np.minimum(a, 0) - np.log1p(np.exp(-np.abs(a))))
+    numpy_fn = staticmethod(lambda a: np.minimum(a, 0) - _log1p_exp(-np.abs(a)))
 
     @staticmethod
     def grad(g, x):
@@ -162,7 +175,7 @@ class Softplus(Function):
         ctx.save_for_backward(x)
         ctx.beta, ctx.threshold = beta, threshold
         bx = x._data * beta
-        soft = (np.maximum(bx, 0) + np.log1p(np.exp(-np.abs(bx)))) / beta
+        soft = _log1p_exp(bx) / beta  # (torch's order: beta x > threshold picks x, so e^(beta x) is finite)
         return Tensor._make(np.where(bx > threshold, x._data, soft).astype(x._data.dtype))
 
     @staticmethod

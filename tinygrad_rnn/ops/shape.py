@@ -1047,7 +1047,7 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
         if builtins.sum(sizes) != n:
             raise RuntimeError(
                 f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at dimension "
-                f"{d}), but got split_sizes={sizes}"
+                f"{dim}), but got split_sizes={sizes}"  # (the dim as given: -1 stays -1, as torch's)
             )
     return (Split if isinstance(split_size_or_sections, builtins.int) else SplitWithSizes).apply(input, d, sizes)
 

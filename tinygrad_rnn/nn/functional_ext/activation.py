@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ...argcheck import int_arg, number_arg, tensor_arg
+from ...argcheck import int_arg, number_arg, number_value, tensor_arg
 from ...core.function import Function, rename
 from ...core.tensor import Tensor
 from ...creation import from_numpy, integer_fill
@@ -177,7 +177,7 @@ def rrelu_with_generator(input: Tensor, lower: float, upper: float, training: bo
                          generator: Any) -> Tensor:
     """rrelu drawing its slopes from `generator` (torch.rrelu takes one; F.rrelu does not)."""
     stream = _rng(generator, "rrelu_" if inplace else "rrelu")
-    lower, upper = number_arg("rrelu", "lower", lower, 2), number_arg("rrelu", "upper", upper, 3)
+    lower, upper = number_value("rrelu", "lower", lower, 2), number_value("rrelu", "upper", upper, 3)
     for name, bound in (("lower", lower), ("upper", upper)):
         if not math.isfinite(float(bound)):
             raise RuntimeError(f"rrelu: {name} bound must be finite, got {float(bound)}")

@@ -21,6 +21,7 @@ from ...core.function import rename
 from ...core.grad_mode import no_grad
 from ...core.tensor import Tensor
 from ...ops.composite import composite
+from ...surface.settings import warn_once
 from . import basic as _F
 from .activation import require_float
 from .padding import pad
@@ -133,6 +134,8 @@ def rms_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = None,
         raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape "
                            f"[*{', '.join(map(str, shape))}], but got input of size{list(input.shape)}")
     require_float(input, "rms_norm")
+    if weight is not None and weight.dtype is not input.dtype:
+        return _rms_norm_mixed(input, shape, weight, eps)
     if input.dtype is dtypes.float16:  # as torch: computed in float32 (float32's eps too), rounded once
         return rms_norm(input.float(), shape, None if weight is None else weight.float(), eps).half()
     if eps is None:
@@ -140,6 +143,21 @@ def rms_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = None,
     dims = tuple(range(input.ndim - len(shape), input.ndim))
     out = input * ((input * input).mean(dims, keepdim=True) + eps).pow(-0.5)
     return out if weight is None else out * weight
+
+
+_CPP_NAMES = {"float16": "c10::Half", "bfloat16": "c10::BFloat16", "float32": "float", "float64": "double"}
+
+
+def _rms_norm_mixed(input: Tensor, shape: tuple, weight: Tensor, eps: float | None) -> Tensor:
+    """rms_norm of a weight in another dtype than the input (nn.RMSNorm's float32 weight on a float64 or
+    float16 input): torch warns once and takes its composite path, whose result has the input's dtype."""
+    names = (_CPP_NAMES.get(t.dtype.name, t.dtype.name) for t in (input, weight))
+    warn_once("rms_norm mixed dtypes", "Mismatch dtype between input and weight: input dtype = {}, weight dtype "
+              "= {}, Cannot dispatch to fused implementation. (Triggered internally at /__w/pytorch/pytorch/aten/"
+              "src/ATen/native/layer_norm.cpp:346.)".format(*names), stacklevel=3)
+    if input.dtype is dtypes.float16:  # (measured: then computed in float32 with the weight, rounded once)
+        return rms_norm(input.float(), shape, weight.float(), eps).half()
+    return (rms_norm(input, shape, None, eps) * weight).to(input.dtype)
 
 
 def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0) -> Tensor:
