@@ -113,3 +113,13 @@ def test_empty_inputs_return_as_torch():
     _assert_same(lambda m: tuple(m.linalg.eigh(m.zeros(2, 0, 0, dtype=m.long))))
     _assert_same(lambda m: m.linalg.matrix_norm(m.zeros(2, 0, 0), 2))
     _assert_same(lambda m: m.linalg.matrix_rank(m.tensor([[1.0, 2.0], [2.0, 4.0]]), hermitian=True))
+
+
+def test_qr_gradient_of_a_singular_matrix_is_torchs_infs_not_an_error():
+    def run(m):
+        x = m.full((3, 3), 0.27, dtype=m.float64, requires_grad=True)
+        q, r = m.linalg.qr(x)
+        (q.sum() + r.sum()).backward()
+        return x.grad
+
+    _assert_same(run)

@@ -621,7 +621,8 @@ def _qr_tall_backward(q: Tensor, r: Tensor, g_q: Tensor, g_r: Tensor) -> Tensor:
     m = matmul(r, _mT(g_r)) - matmul(_mT(g_q), q)
     lower = tril(m, -1)
     sym = lower + _mT(lower) + m * _eye_like(m)
-    return _mT(LinalgSolveEx.apply(r, _mT(g_q + matmul(q, sym))))  # (...) R^-T, by a solve
+    # (...) R^-T, by a triangular solve: a singular R gives infs and nans there, as torch's, not an error
+    return _mT(SolveTriangular.apply(r, _mT(g_q + matmul(q, sym)), True))
 
 
 class LinalgQr(Function):
