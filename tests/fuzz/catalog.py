@@ -3086,3 +3086,122 @@ def type_promotion(draw):
 
 
 CATALOG.update({"type_promotion": type_promotion()})
+
+
+# ------------------------------------------------------------------ small linear algebra
+_LINALG_OPS = ["det", "slogdet", "inv", "solve", "cholesky", "qr", "svdvals", "svd", "eigh", "eigvalsh", "lstsq",
+               "pinv", "matrix_rank", "norm", "matrix_norm", "vector_norm", "inv_ex", "cholesky_ex"]
+
+
+def _matrix(draw, shape, dtype):
+    """A matrix stack of `shape`: well conditioned (a strong diagonal) mostly, or exactly singular (a row of zeros
+    or two equal rows, which elimination turns into an exact zero pivot on every LAPACK), or plain small values."""
+    kind = draw(st.sampled_from(["conditioned", "conditioned", "singular", "plain"]))
+    a = draw(arrays(["float64"], shape=shape, special=False)).astype(np.float64) / 3
+    if kind == "conditioned" and len(shape) >= 2:
+        a = a + 3 * np.eye(shape[-2], shape[-1])
+    if kind == "singular" and len(shape) >= 2 and shape[-2] >= 2:
+        a[..., 0, :] = a[..., 1, :] if draw(st.booleans()) else 0
+    # (+ 0.0 turns -0.0 into 0.0: a deliberate difference kept out, the singular vectors of a 1x1 [-0.0] are
+    # LAPACK's free choice, +1 in torch's build and -1 in numpy's, which flips a subgradient at s = 0)
+    a = np.round(a, 2) + 0.0
+    return T(a.astype(dtype) if dtype != "bool" else a > 0, requires_grad=dtype == "float64" and draw(st.booleans()))
+
+
+def _linalg_args(draw, op, nd):
+    """What an op takes after its input: a right-hand side, an ord, dims, flags; valid mostly."""
+    if op == "solve":
+        return {"B": None}
+    if op == "lstsq":
+        return {"B": None, **({"driver": draw(st.sampled_from(["gelsy", "gelsd", "gelss", "gels", "other"]))}
+                              if draw(st.booleans()) else {})}
+    if op == "vector_norm":
+        kw = {"ord": draw(st.sampled_from([2, 1, 0, math.inf, -math.inf, 0.5, -1, 3.0]))}
+        if draw(st.booleans()):
+            kw["dim"] = draw(st.one_of(st.integers(-nd - 1, nd), st.just((0, -1)), st.just(None)))
+        return kw
+    if op == "matrix_norm":
+        return {"ord": draw(st.sampled_from(["fro", "nuc", 1, -1, 2, -2, math.inf, -math.inf, 3, "bad"]))}
+    if op == "norm":
+        kw = {"ord": draw(st.sampled_from([None, "fro", "nuc", 1, 2, math.inf, -2, 0]))}
+        if draw(st.booleans()):
+            kw["dim"] = draw(st.sampled_from([None, -1, (0, 1), (-2, -1), 0]))
+        return kw
+    if op == "qr":
+        return {"mode": draw(st.sampled_from(["reduced", "complete", "r", "other"]))}
+    if op in ("cholesky", "cholesky_ex"):
+        return {"upper": draw(st.booleans())}
+    if op in ("eigh", "eigvalsh"):
+        return {"UPLO": draw(st.sampled_from(["L", "U", "X"]))}
+    if op == "matrix_rank":
+        return {"hermitian": draw(st.booleans())} if draw(st.booleans()) else {}
+    return {}
+
+
+def _decomposition_values(m, op, out):
+    """The parts of a result that do not depend on the LAPACK routine's choice of signs: a product that rebuilds
+    the input (svd, eigh) and the singular values or eigenvalues."""
+    if op == "svd":
+        u, s, vh = out
+        return [s, u @ m.diag_embed(s) @ vh if u.shape[-1] == s.shape[-1] else s]
+    if op == "eigh":
+        values, vectors = out
+        return [values, vectors @ m.diag_embed(values) @ vectors.mT]
+    return out
+
+
+@st.composite
+def linalg_small(draw):
+    """torch.linalg on small float32/float64 (and int64/bool) inputs, single and batched, square and not, empty,
+    0-d and 1-d, well conditioned and exactly singular: det/slogdet/inv/solve/cholesky/qr/svd/eigh/lstsq/pinv/
+    matrix_rank and the norms with every ord; the result (sign-free parts of svd and eigh) and the float64
+    gradient where torch defines one."""
+    op = draw(st.sampled_from(_LINALG_OPS))
+    dtype = draw(st.sampled_from(["float32", "float64", "float64", "int64", "bool"]))
+    n = draw(st.integers(0, 3))
+    shape = draw(st.sampled_from([(n, n), (n, n), (2, n, n), (n, draw(st.integers(0, 3))), (n,), ()]))
+    x = _matrix(draw, shape, dtype)
+    kw = _linalg_args(draw, op, len(shape))
+    if "B" in kw:
+        rows = shape[-2] if len(shape) >= 2 else n
+        kw["B"] = T(draw(arrays(["float64"], shape=shape[:-2] + (rows, draw(st.integers(1, 2))),
+                                special=False)).astype(dtype if dtype != "bool" else "float64"))
+    if op in ("cholesky", "cholesky_ex", "eigh", "eigvalsh") and draw(st.booleans()):
+        symmetric = "positive"  # A A^T + I, built on each side so that the gradient flows through it
+    else:
+        symmetric = None
+
+    def run(m, x, **k):
+        a = x @ x.mT + m.eye(x.shape[-1], dtype=x.dtype) if symmetric and x.dim() >= 2 else x
+        out = getattr(m.linalg, op)(a, *([k.pop("B")] if "B" in k else []), **k)
+        if op == "lstsq":
+            out = out.solution
+        elif op in ("inv_ex", "cholesky_ex") and bool(out[1].any()):
+            # a deliberate difference kept out: what a failed factorization leaves is outside our graph, while
+            # torch differentiates those leftovers (into infs and nans); the values and info are compared
+            return [out[0].detach(), out[1]]
+        out = _decomposition_values(m, op, out)
+        pieces = list(out) if isinstance(out, (tuple, list)) else [out]
+        floats = [p for p in pieces if isinstance(p, m.Tensor) and p.requires_grad]
+        if not floats:
+            return pieces
+        total = sum((p * m.linspace(0.5, 1.5, p.numel(), dtype=p.dtype).reshape(p.shape)).sum() for p in floats)
+        return [pieces, m.autograd.grad(total, [x], allow_unused=True)[0]]
+
+    return Call(f"linalg.{op}", run, (x,), kw)
+
+
+def _gelsy_counts_another_rank(call: Call) -> bool:
+    """A deliberate difference, kept out of the harness: on a rank-deficient A, torch's lstsq drivers 'gelsy' (its
+    default) and 'gels' give LAPACK's answers (gelsy decides the rank by a condition estimate on a pivoted QR, which
+    can count fewer than the singular values show, e.g. rank 1 for a 3x3 of rank 2; gels assumes full rank), while
+    ours gives the minimum-norm solution of 'gelsd'/'gelss' always."""
+    if call.label != "linalg.lstsq" or call.kwargs.get("driver") not in (None, "gelsy", "gels"):
+        return False
+    a = call.args[0].array
+    if a.ndim < 2 or a.size == 0 or a.dtype.kind != "f":
+        return False
+    return bool((np.linalg.matrix_rank(a.astype(np.float64)) < min(a.shape[-2:])).any())
+
+
+CATALOG.update({"linalg_small": linalg_small().filter(lambda c: not _gelsy_counts_another_rank(c))})

@@ -2,8 +2,8 @@
 built from them, under torch.linalg's names and signatures.
 
 Not built: the complex-valued `eig` and `eigvals` (real dtypes only here), `ldl_factor`,
-`ldl_factor_ex`, `ldl_solve` and `householder_product`. `*_ex` functions raise on a singular
-input, as with `check_errors=True`.
+`ldl_factor_ex`, `ldl_solve` and `householder_product`. `solve_ex` raises on a singular input, as
+with `check_errors=True`; `inv_ex` and `cholesky_ex` report it in `info`, as torch's.
 """
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ from ..ops.decompositions import (
     svdvals,
 )
 from ..ops.decompositions import linalg_cholesky as cholesky
+from ..ops.decompositions import linalg_cholesky_ex as cholesky_ex
 from ..ops.decompositions import linalg_qr as qr
 from ..ops.decompositions import linalg_slogdet as slogdet
 from ..ops.decompositions import linalg_svd as svd
@@ -45,11 +46,6 @@ from ..ops.shape import diagonal as _diagonal
 from ..surface.functions import accepts_out
 
 LinAlgError = _LinAlgError
-
-
-def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False) -> Any:
-    L = cholesky(A, upper=upper)
-    return return_types.linalg_cholesky_ex(L, Tensor._make(np.zeros(A.shape[:-2], dtype=np.int32)))
 
 
 def solve_ex(A: Tensor, B: Tensor, *, left: bool = True, check_errors: bool = False) -> Any:
@@ -92,7 +88,10 @@ def matrix_norm(A: Tensor, ord: Any = "fro", dim: tuple = (-2, -1), keepdim: boo
     moved = x.movedim((rows, cols), (-2, -1))
     if ord in ("nuc", 2, -2):
         s = svdvals(moved)
-        result = s.sum(-1) if ord == "nuc" else (s.amax(-1) if ord == 2 else s.amin(-1))
+        if ord == 2 and not s.shape[-1]:  # torch: the largest of no singular values is 0, outside the graph
+            result = Tensor._make(np.zeros(s.shape[:-1], s._data.dtype))
+        else:
+            result = s.sum(-1) if ord == "nuc" else (s.amax(-1) if ord == 2 else s.amin(-1))
     elif ord in (1, -1, math.inf, -math.inf):
         sums = moved.abs().sum(-2 if ord in (1, -1) else -1)
         if not sums.shape[-1] and ord > 0:  # torch: the largest of no sums is 0, outside the graph
@@ -137,6 +136,8 @@ def norm(A: Tensor, ord: Any = None, dim: Any = None, keepdim: bool = False, *, 
         dim = (dim,)
     if ord is None:
         return vector_norm(A, 2, dim, keepdim, dtype=dtype)
+    if isinstance(ord, str):  # 'fro' and 'nuc' are matrix norms only: over two dims, of a matrix
+        return matrix_norm(A, ord, dim if dim is not None else (-2, -1), keepdim, dtype=dtype)
     if (dim is not None and len(dim) == 2) or (dim is None and A.ndim == 2):
         return matrix_norm(A, ord, dim if dim is not None else (-2, -1), keepdim, dtype=dtype)
     if dim is None and A.ndim != 1:
@@ -153,11 +154,23 @@ def cond(A: Tensor, p: Any = None) -> Tensor:
     return matrix_norm(A, p) * matrix_norm(inv(A), p)
 
 
+def _check_single_or_double(*tensors: Tensor) -> None:
+    """matrix_rank's and lstsq's kernels take float32 and float64 only."""
+    if any(t._data.dtype not in (np.float32, np.float64) for t in tensors):
+        raise RuntimeError("This function doesn't handle types other than float and double")
+
+
 def matrix_rank(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = False) -> Tensor:
-    """The number of singular values above max(atol, rtol * largest); rtol defaults to eps * max(m, n) where
-    atol is not positive, else 0. atol and rtol may be numbers or tensors broadcasting with the batch."""
-    check_float(A, "linalg.matrix_rank")
-    s = np.linalg.svd(A._data, compute_uv=False) if A.numel() else np.zeros(A.shape[:-2] + (0,), A._data.dtype)
+    """The number of singular values (|eigenvalues| of the lower triangle, with hermitian) above
+    max(atol, rtol * largest); rtol defaults to eps * max(m, n) where atol is not positive, else 0. atol and
+    rtol may be numbers or tensors broadcasting with the batch."""
+    if A.ndim < 2:
+        raise RuntimeError("torch.linalg.matrix_rank: The input tensor input must have at least 2 dimensions.")
+    _check_single_or_double(A)
+    if hermitian:
+        s = np.abs(eigvalsh(A)._data)
+    else:
+        s = np.linalg.svd(A._data, compute_uv=False) if A.numel() else np.zeros(A.shape[:-2] + (0,), A._data.dtype)
     largest = s.max(-1, initial=0.0)
     absolute = np.asarray(0.0 if atol is None else atol._data if isinstance(atol, Tensor) else atol)
     if rtol is None:
@@ -213,9 +226,13 @@ def lstsq(A: Tensor, B: Tensor, rcond: Any = None, *, driver: str | None = None)
         raise RuntimeError("torch.linalg.lstsq: input must have at least 2 dimensions.")
     if B.ndim < 1:
         raise RuntimeError("torch.linalg.lstsq: other must have at least 1 dimension.")
+    if A.dtype is not B.dtype:
+        raise RuntimeError("torch.linalg.lstsq: Expected input and other to have the same dtype, but got input's dtype "
+                           f"{A.dtype._legacy} and other's dtype {B.dtype._legacy}")
     vector = B.ndim == A.ndim - 1
     if A.shape[-2] != B.shape[-1 if vector else -2]:
         raise RuntimeError(f"torch.linalg.lstsq: input.size(-2) should match other.size({-1 if vector else -2})")
+    _check_single_or_double(A)
     b = B.unsqueeze(-1) if vector else B
     X = rename(matmul(pinv(A, rtol=rcond), b), "LinalgLstsqBackward0")
     empty = Tensor._make(np.empty((0,), dtype=A._data.dtype))

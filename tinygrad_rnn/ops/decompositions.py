@@ -34,11 +34,22 @@ def _eye_like(x: Tensor) -> Tensor:
 
 
 def check_square(x: Tensor, name: str) -> None:
+    check_square_shape(x, name)
+    check_float(x, name)
+
+
+def check_square_shape(x: Tensor, name: str) -> None:
     if x.ndim < 2:
         raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
     if x.shape[-1] != x.shape[-2]:
         raise RuntimeError(f"{name}: A must be batches of square matrices, but they are {x.shape[-2]} by "
                            f"{x.shape[-1]} matrices")
+
+
+def check_matrix(x: Tensor, name: str) -> None:
+    """A batch of matrices (of any shape) of floats, as torch's SVD and QR want."""
+    if x.ndim < 2:
+        raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
     check_float(x, name)
 
 
@@ -47,18 +58,45 @@ def check_float(x: Tensor, name: str) -> None:
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got {x.dtype._legacy}")
 
 
-def _first_zero_pivot(a: np.ndarray) -> int:
-    """The 1-based index of the first zero pivot of Gaussian elimination with partial pivoting (the
-    'diagonal element' torch names), over the first singular matrix of the batch."""
-    for m in a.reshape((-1,) + a.shape[-2:]):
-        m = m.astype(np.float64).copy()
-        for k in range(m.shape[0]):
-            p = k + int(np.argmax(np.abs(m[k:, k])))
-            if m[p, k] == 0:
-                return k + 1
-            m[[k, p]] = m[[p, k]]
-            m[k + 1:] -= np.outer(m[k + 1:, k] / m[k, k], m[k])
-    return a.shape[-1]
+def _batch_prefix(a: np.ndarray, index: int) -> str:
+    """torch names the failing matrix of a batch in its message ('(Batch element 1): '); a lone matrix has none."""
+    return f"(Batch element {index}): " if a.ndim > 2 else ""
+
+
+def _inverse_in_steps(m: np.ndarray) -> tuple[np.ndarray, int]:
+    """One matrix's inverse by LU with partial pivoting and two substitutions, carried on through a zero
+    pivot as LAPACK's getrf and getrs are (the inverse then holds the infs and nans torch's inv_ex
+    returns), and the 1-based index of the first zero pivot, 0 when there is none (inv_ex's info)."""
+    n = m.shape[-1]
+    lu, order, info = m.copy(), np.arange(n), 0
+    with np.errstate(all="ignore"):
+        for k in range(n):
+            p = k + int(np.argmax(np.abs(lu[k:, k])))
+            if lu[p, k] == 0:  # the column below is zero too: nothing to eliminate
+                info = info or k + 1
+                continue
+            lu[[k, p]], order[[k, p]] = lu[[p, k]], order[[p, k]]
+            lu[k + 1:, k] /= lu[k, k]
+            lu[k + 1:, k + 1:] -= np.outer(lu[k + 1:, k], lu[k, k + 1:])
+    unit_lower = np.tril(lu, -1) + np.eye(n, dtype=m.dtype)
+    inverse = substitute(np.triu(lu), substitute(unit_lower, np.eye(n, dtype=m.dtype)[order], False), True)
+    return inverse, info
+
+
+def _per_matrix(steps: Any, a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`steps` (a function of one matrix giving a result and an info) over a batch: results and infos stacked."""
+    flat = a.reshape((-1,) + a.shape[-2:])
+    results = [steps(m) for m in flat]
+    values = np.stack([r for r, _ in results]) if results else flat.copy()
+    infos = np.array([i for _, i in results], dtype=np.int32)
+    return values.reshape(a.shape), infos.reshape(a.shape[:-2])
+
+
+def _first_failure(infos: np.ndarray) -> tuple[int, int]:
+    """(batch index, info) of the first matrix whose info is not 0."""
+    flat = infos.reshape(-1)
+    index = int(np.flatnonzero(flat)[0])
+    return index, int(flat[index])
 
 
 # ------------------------------------------------------------------ determinants
@@ -76,7 +114,15 @@ class LinalgDet(Function):
     @staticmethod
     def backward(ctx, g):
         a, y = ctx.saved_tensors
-        return (g * y).unsqueeze(-1).unsqueeze(-1) * _mT(inv(a))
+        scale = (g * y).unsqueeze(-1).unsqueeze(-1)
+        if a.shape[-1] == 1:  # d det / da = 1 for a 1x1, zero or not
+            return g.unsqueeze(-1).unsqueeze(-1) * _eye_like(a)
+        singular = Tensor._make(y._data[..., None, None] == 0)
+        if not singular._data.any():
+            return scale * _mT(inv(a))
+        # torch solves det(A) I against A's LU factors: for a singular A (det 0) that gives zeros, not the
+        # cofactors, so the other matrices of the batch take the usual rule and these zeros
+        return where(singular, 0.0, scale * _mT(inv(where(singular, _eye_like(a), a))))
 
     @staticmethod
     def jvp(ctx, t):
@@ -96,7 +142,11 @@ class LinalgSlogdet(Function):
     @staticmethod
     def backward(ctx, g_sign, g_log):
         (a,) = ctx.saved_tensors
-        return g_log.unsqueeze(-1).unsqueeze(-1) * _mT(inv(a))
+        try:
+            inverse_t = _mT(inv(a))
+        except _LinAlgError:  # torch solves against the LU factors regardless: the infs and nans of inv_ex
+            inverse_t = Tensor._make(_per_matrix(_inverse_in_steps, np.swapaxes(a._data, -1, -2))[0])
+        return g_log.unsqueeze(-1).unsqueeze(-1) * inverse_t
 
     @staticmethod
     def jvp(ctx, t):
@@ -153,22 +203,23 @@ class LinalgInvEx(Function):
     """A^-1; its gradient is -A^-T g A^-T."""
 
     @staticmethod
-    def forward(ctx, a):
+    def forward(ctx, a, name):
         try:
             y = Tensor._make(np.linalg.inv(a._data))
         except np.linalg.LinAlgError:
-            raise _LinAlgError(f"linalg.inv: The diagonal element {_first_zero_pivot(a._data)} is zero, the inversion "
-                               "could not be completed because the input matrix is singular.") from None
+            index, pivot = _first_failure(_per_matrix(_inverse_in_steps, a._data)[1])
+            raise _LinAlgError(f"{name}: {_batch_prefix(a._data, index)}The diagonal element {pivot} is zero, the "
+                               "inversion could not be completed because the input matrix is singular.") from None
         ctx.save_for_backward(y)
         return y
 
     @staticmethod
     def backward(ctx, g):
         (y,) = ctx.saved_tensors
-        return -matmul(matmul(_mT(y), g), _mT(y))
+        return -matmul(matmul(_mT(y), g), _mT(y)), None
 
     @staticmethod
-    def jvp(ctx, t):
+    def jvp(ctx, t, _):
         (y,) = ctx.saved_tensors
         return -matmul(matmul(y, t), y)
 
@@ -176,7 +227,7 @@ class LinalgInvEx(Function):
 @op(out=True, samples=_square_samples)
 def inverse(input: Tensor) -> Tensor:
     check_square(input, "linalg.inv")
-    return LinalgInvEx.apply(input)
+    return LinalgInvEx.apply(input, "linalg.inv")
 
 
 def inv(A: Tensor) -> Tensor:
@@ -185,8 +236,17 @@ def inv(A: Tensor) -> Tensor:
 
 
 def inv_ex(A: Tensor, *, check_errors: bool = False) -> Any:
-    """The inverse and an `info` of zeros (a singular matrix raises, as with check_errors=True)."""
-    y = inverse(A)
+    """The inverse and `info`, per matrix 0 or the first zero pivot of its LU factorization. A singular
+    matrix raises with check_errors; else its 'inverse' is what LAPACK's solve leaves (infs and nans),
+    outside the graph (its gradient means nothing)."""
+    check_square(A, "linalg.inv")
+    try:
+        y = LinalgInvEx.apply(A, "linalg.inv_ex")
+    except _LinAlgError:
+        if check_errors:
+            raise
+        values, infos = _per_matrix(_inverse_in_steps, A._data)
+        return return_types.linalg_inv_ex(Tensor._make(values), Tensor._make(infos))
     return return_types.linalg_inv_ex(y, Tensor._make(np.zeros(A.shape[:-2], dtype=np.int32)))
 
 
@@ -277,15 +337,20 @@ class SolveTriangular(Function):
 # ------------------------------------------------------------------ factorizations
 
 
-def _leading_minor_failing(a: np.ndarray) -> int:
-    """The order of the first leading minor that is not positive definite (torch's message names it)."""
-    for m in a.reshape((-1,) + a.shape[-2:]):
-        for k in range(1, m.shape[0] + 1):
-            try:
-                np.linalg.cholesky(m[:k, :k])
-            except np.linalg.LinAlgError:
-                return k
-    return a.shape[-1]
+def _factor_in_steps(m: np.ndarray) -> tuple[np.ndarray, int]:
+    """Cholesky of one matrix's lower triangle a column at a time, as LAPACK's unblocked potf2: (L, 0), or
+    at the first column whose pivot a_jj - |L_j,:j|^2 is not positive (or nan) that pivot left in its place
+    and the later columns as they were, with the column's 1-based order (the leading minor that is not
+    positive definite, cholesky_ex's info)."""
+    a = np.tril(m)
+    for j in range(a.shape[0]):
+        pivot = a[j, j] - a[j, :j] @ a[j, :j]
+        if not pivot > 0:
+            a[j, j] = pivot
+            return a, j + 1
+        a[j, j] = np.sqrt(pivot)
+        a[j + 1:, j] = (a[j + 1:, j] - a[j + 1:, :j] @ a[j, :j]) / a[j, j]
+    return a, 0
 
 
 class Cholesky(Function):
@@ -298,9 +363,13 @@ class Cholesky(Function):
     def forward(ctx, a, name):
         try:
             y = Tensor._make(np.linalg.cholesky(np.tril(a._data) + np.swapaxes(np.tril(a._data, -1), -1, -2)))
+            failed = bool(np.isnan(y._data).any()) and bool(_per_matrix(_factor_in_steps, a._data)[1].any())
         except np.linalg.LinAlgError:
-            raise _LinAlgError(f"{name}: The factorization could not be completed because the input is not "
-                               f"positive-definite (the leading minor of order {_leading_minor_failing(a._data)} "
+            failed = True
+        if failed:  # (numpy lets a nan pivot through; LAPACK's potrf stops there)
+            index, order = _first_failure(_per_matrix(_factor_in_steps, a._data)[1])
+            raise _LinAlgError(f"{name}: {_batch_prefix(a._data, index)}The factorization could not be completed "
+                               f"because the input is not positive-definite (the leading minor of order {order} "
                                "is not positive-definite).") from None
         ctx.save_for_backward(y)
         return y
@@ -353,8 +422,7 @@ def cholesky(input: Tensor, upper: bool = False) -> Tensor:
     """L lower triangular with L L^T = input (or U = L^T with upper=True); input symmetric positive definite."""
     warn_once("cholesky", _CHOLESKY_DEPRECATED)
     check_square(input, "cholesky")
-    y = Cholesky.apply(input, "linalg.cholesky")
-    return rename(_mT(y) if upper else y, "CholeskyBackward0")  # torch computes U itself: one node either way
+    return rename(_factor(input, upper, "linalg.cholesky"), "CholeskyBackward0")  # torch computes U itself: one node either way
 
 
 class CholeskySolve(Function):
@@ -521,38 +589,74 @@ def _check_triangular_solve(b: Tensor, A: Tensor) -> None:
                            f"{A.shape[-1]} but each b matrix is {b.shape[-2]} by {b.shape[-1]}")
 
 
+def _factor(A: Tensor, upper: bool, name: str) -> Tensor:
+    """L of A's lower triangle, or with upper, U (= L^T) of its upper triangle: LAPACK reads the triangle it
+    is asked for, which matters when A is not symmetric."""
+    return _mT(Cholesky.apply(_mT(A), name)) if upper else Cholesky.apply(A, name)
+
+
 def linalg_cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
     check_square(A, "linalg.cholesky")
-    y = rename(Cholesky.apply(A, "linalg.cholesky"), "LinalgCholeskyExBackward0")
-    return _mT(y) if upper else y
+    return rename(_factor(A, upper, "linalg.cholesky"), "LinalgCholeskyExBackward0")
+
+
+def linalg_cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False) -> Any:
+    """L (or U) and `info`, per matrix 0 or the order of the first leading minor that is not positive
+    definite. That raises with check_errors; else the factor is what LAPACK's potf2 leaves (the failing
+    pivot in place, later columns untouched), outside the graph (its gradient means nothing)."""
+    check_square(A, "linalg.cholesky")
+    try:
+        y = rename(_factor(A, upper, "linalg.cholesky_ex"), "LinalgCholeskyExBackward0")
+    except _LinAlgError:
+        if check_errors:
+            raise
+        values, infos = _per_matrix(_factor_in_steps, (_mT(A) if upper else A)._data)
+        factor = Tensor._make(np.swapaxes(values, -1, -2).copy() if upper else values)
+        return return_types.linalg_cholesky_ex(factor, Tensor._make(infos))
+    return return_types.linalg_cholesky_ex(y, Tensor._make(np.zeros(A.shape[:-2], dtype=np.int32)))
+
+
+def _qr_tall_backward(q: Tensor, r: Tensor, g_q: Tensor, g_r: Tensor) -> Tensor:
+    """gA for A = Q R with at least as many rows as columns: (gQ + Q copyltu(R gR^T - gQ^T Q)) R^-T."""
+    m = matmul(r, _mT(g_r)) - matmul(_mT(g_q), q)
+    lower = tril(m, -1)
+    sym = lower + _mT(lower) + m * _eye_like(m)
+    # (...) R^-T, by a triangular solve: a singular R gives infs and nans there, as torch's, not an error
+    return _mT(SolveTriangular.apply(r, _mT(g_q + matmul(q, sym)), True))
 
 
 class LinalgQr(Function):
     """A = Q R (reduced: Q is m x k, R is k x n, k = min(m, n)).
 
     Backward for m >= n: with M = R gR^T - gQ^T Q, gA = (gQ + Q copyltu(M)) R^-T, where copyltu
-    makes a symmetric matrix from M's lower triangle.
+    makes a symmetric matrix from M's lower triangle. For m < n, A = [X | Y] and R = [U | V] with X = Q U
+    square: Y = Q V gives gY = Q gV, and X takes the square rule with gQ + Y gV^T and gU.
+    mode='r' (no Q kept) and mode='complete' of a tall matrix have no derivative, as in torch.
     """
 
     @staticmethod
     def forward(ctx, a, mode):
-        q, r = np.linalg.qr(a._data, mode=mode)
+        q, r = np.linalg.qr(a._data, mode="reduced" if mode == "r" else mode)
         ctx.mode = mode
         q_t, r_t = Tensor._make(q), Tensor._make(r)
-        ctx.save_for_backward(q_t, r_t)
+        ctx.save_for_backward(a, q_t, r_t)
         ctx.wide = a.shape[-2] < a.shape[-1]
         return q_t, r_t
 
     @staticmethod
     def backward(ctx, g_q, g_r):
-        if ctx.wide or ctx.mode != "reduced":
-            raise NotImplementedError("The derivative of linalg.qr is implemented here for mode='reduced' and "
-                                      "matrices with at least as many rows as columns")
-        q, r = ctx.saved_tensors
-        m = matmul(r, _mT(g_r)) - matmul(_mT(g_q), q)
-        lower = tril(m, -1)
-        sym = lower + _mT(lower) + m * _eye_like(m)
-        return _mT(LinalgSolveEx.apply(r, _mT(g_q + matmul(q, sym)))), None  # (...) R^-T, by a solve
+        if ctx.mode == "r":
+            raise RuntimeError("The derivative of linalg.qr depends on Q, which is not computed when mode='r'. Please "
+                               "use linalg.qr(A, mode='reduced') if you are going to differentiate through linalg.qr.")
+        a, q, r = ctx.saved_tensors
+        if ctx.mode == "complete" and a.shape[-2] > a.shape[-1]:
+            raise RuntimeError("The QR decomposition is not differentiable when mode='complete' and nrows > ncols.")
+        if not ctx.wide:
+            return _qr_tall_backward(q, r, g_q, g_r), None
+        m = a.shape[-2]
+        g_u, g_v = g_r[..., :m], g_r[..., m:]
+        g_x = _qr_tall_backward(q, r[..., :m], g_q + matmul(a[..., m:], _mT(g_v)), g_u)
+        return cat([g_x, matmul(q, g_v)], -1), None
 
     @staticmethod
     def jvp(ctx, t, _):
@@ -561,7 +665,7 @@ class LinalgQr(Function):
         if ctx.wide or ctx.mode != "reduced":
             raise NotImplementedError("The forward-mode derivative of linalg.qr is implemented here for "
                                       "mode='reduced' and matrices with at least as many rows as columns")
-        q, r = ctx.saved_tensors
+        _, q, r = ctx.saved_tensors
         t_r_inv = _mT(LinalgSolveEx.apply(_mT(r), _mT(t)))  # dA R^-1
         x = matmul(_mT(q), t_r_inv)
         lower = tril(x, -1)
@@ -576,17 +680,18 @@ def _tall_samples(rng: np.random.Generator) -> list[Sample]:
 @op(out=True, samples=_tall_samples)
 def qr(input: Tensor, some: bool = True) -> Any:
     warn_once("qr", _QR_DEPRECATED)
-    check_float(input, "linalg.qr")
+    check_matrix(input, "linalg.qr")
     q, r = LinalgQr.apply(input, "reduced" if some else "complete")
     return return_types.qr(q, r)
 
 
 def linalg_qr(A: Tensor, mode: str = "reduced") -> Any:
     if mode not in ("reduced", "complete", "r"):
+        check_matrix(A, "linalg.qr")  # (torch checks the input before the mode)
         raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), "
                            "'r', or 'complete'")
-    check_float(A, "linalg.qr")
-    q, r = LinalgQr.apply(A, "complete" if mode == "complete" else "reduced")
+    check_matrix(A, "linalg.qr")
+    q, r = LinalgQr.apply(A, mode)
     if mode == "r":
         return return_types.linalg_qr(Tensor._make(np.empty((0,), dtype=A._data.dtype)), r)
     return return_types.linalg_qr(q, r)
@@ -605,6 +710,7 @@ class LinalgSvd(Function):
     @staticmethod
     def forward(ctx, a, full_matrices):
         u, s, vh = (Tensor._make(r) for r in np.linalg.svd(a._data, full_matrices=full_matrices))
+        ctx.set_materialize_grads(False)  # (an unused U or Vh must not meet F's 1/0 at repeated or zero values)
         ctx.save_for_backward(u, s, vh)  # the outputs themselves, so a second derivative sees them depend on a
         ctx.k = s.shape[-1]
         return u, s, vh
@@ -627,14 +733,16 @@ class LinalgSvd(Function):
             g_u = g_u[..., :k]
             j = f * (matmul(_mT(u), g_u) - matmul(_mT(g_u), u))
             inner = inner + j * s.unsqueeze(-2)
-            free = g_u - matmul(u, matmul(_mT(u), g_u))  # (I - U U^T) gU
-            grad = grad + matmul(free / s.unsqueeze(-2), vh)
+            if u.shape[-2] > k:  # (a square U leaves no (I - U U^T) part: 0 / s would be nan at s = 0)
+                free = g_u - matmul(u, matmul(_mT(u), g_u))  # (I - U U^T) gU
+                grad = grad + matmul(free / s.unsqueeze(-2), vh)
         if g_vh is not None:
             g_v = _mT(g_vh[..., :k, :])
             kk = f * (matmul(_mT(v), g_v) - matmul(_mT(g_v), v))
             inner = inner + s.unsqueeze(-1) * kk
-            free = g_v - matmul(v, matmul(_mT(v), g_v))  # (I - V V^T) gV
-            grad = grad + matmul(u / s.unsqueeze(-2), _mT(free))
+            if v.shape[-2] > k:
+                free = g_v - matmul(v, matmul(_mT(v), g_v))  # (I - V V^T) gV
+                grad = grad + matmul(u / s.unsqueeze(-2), _mT(free))
         return grad + matmul(matmul(u, inner), vh), None
 
     @staticmethod
@@ -661,13 +769,13 @@ class LinalgSvd(Function):
 
 
 def linalg_svd(A: Tensor, full_matrices: bool = True) -> Any:
-    check_float(A, "linalg.svd")
+    check_matrix(A, "linalg.svd")
     u, s, vh = LinalgSvd.apply(A, full_matrices)
     return return_types.linalg_svd(u, s, vh)
 
 
 def svdvals(A: Tensor) -> Tensor:
-    check_float(A, "linalg.svdvals")
+    check_matrix(A, "linalg.svd")  # (torch's svdvals is its svd: the message names that)
     return LinalgSvd.apply(A, False)[1]
 
 
@@ -692,7 +800,10 @@ def _svd_samples(rng: np.random.Generator) -> list[Sample]:
 def svd(input: Tensor, some: bool = True, compute_uv: bool = True) -> Any:
     """torch.svd: U, S, V (not V^T) with input = U diag(S) V^T, reduced unless some=False; without
     compute_uv, U and V are zeros."""
-    check_float(input, "svd")
+    if input.ndim < 2:
+        raise RuntimeError(f"linalg.svd: input should have at least 2 dimensions, but has {input.ndim} dimensions "
+                           "instead")
+    check_float(input, "linalg.svd")
     u, s, vh = LinalgSvd.apply(input, not some)
     if not compute_uv:  # square zeros, as torch's, whatever `some` says
         *batch, m, n = input.shape
@@ -710,7 +821,11 @@ class LinalgEigh(Function):
 
     @staticmethod
     def forward(ctx, a, uplo):
-        values, vectors = np.linalg.eigh(a._data, UPLO=uplo)
+        if a.numel():
+            values, vectors = np.linalg.eigh(a._data, UPLO=uplo)
+        else:  # (of its own dtype, whatever it is)
+            values, vectors = np.zeros(a.shape[:-1], a._data.dtype), np.zeros(a.shape, a._data.dtype)
+        ctx.set_materialize_grads(False)  # (unused eigenvectors must not meet 1/0 at a repeated eigenvalue)
         l_t, v_t = Tensor._make(values), Tensor._make(vectors)
         ctx.save_for_backward(l_t, v_t)
         return l_t, v_t
@@ -729,14 +844,24 @@ class LinalgEigh(Function):
         return 0.5 * (grad + _mT(grad)), None  # symmetric, as torch's (A is taken as symmetric)
 
 
+def _check_symmetric_input(A: Tensor, UPLO: Any) -> None:
+    """eigh's and eigvalsh's checks (both under eigh's name): UPLO, the shape, then an integer or half matrix
+    reaches the kernel, which has no such version (an empty one never reaches it)."""
+    if UPLO not in ("L", "U"):
+        raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
+    check_square_shape(A, "linalg.eigh")
+    if A.numel() and A._data.dtype not in (np.float32, np.float64):
+        raise NotImplementedError(f'"linalg_eigh_cpu" not implemented for \'{A.dtype._legacy}\'')
+
+
 def eigh(A: Tensor, UPLO: str = "L") -> Any:
-    check_square(A, "linalg.eigh")
+    _check_symmetric_input(A, UPLO)
     values, vectors = LinalgEigh.apply(A, UPLO)
     return return_types.linalg_eigh(values, vectors)
 
 
 def eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:
-    check_square(A, "linalg.eigvalsh")
+    _check_symmetric_input(A, UPLO)
     return LinalgEigh.apply(A, UPLO)[0]
 
 
