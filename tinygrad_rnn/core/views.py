@@ -275,6 +275,7 @@ def record_inplace(t: Tensor, result: Tensor | None) -> None:
         else:
             node = CopySlices.Node()
             node.positions, node.view_shape = positions(t._data, root._data), t._data.shape
+            node.overlapping = overlaps_itself(t._data)  # (an expanded view, written through: see CopySlices)
             before = Tensor._make(root._data, root._grad_fn, root._output_nr)  # the base's old place in the graph
             node._connect((before, result), root)
         if root._retains_grad:
@@ -371,9 +372,12 @@ class CopySlices(Function):
     torch_name = "CopySlices"
     positions: np.ndarray
     view_shape: tuple
+    overlapping = False
 
     @staticmethod
     def backward(ctx: Any, g: Tensor) -> tuple:
+        if ctx.overlapping:  # torch copies the in-place op's gradient into the written view of the base's
+            raise RuntimeError(OVERLAP)  # gradient: an expanded view refuses that copy, as in forward
         flat_positions = ctx.positions.reshape(-1)
         outside = None
         if ctx.needs_input_grad[0]:  # the old base: the gradient outside the view's elements

@@ -804,6 +804,11 @@ class TensorMethods:
             raise RuntimeError("dimensions must larger than 1")
         if self.ndim > 2 and len(set(self.shape)) != 1:
             raise RuntimeError("all dimensions of input must be of equal length")
+        if self.ndim == 2 and not wrap and views.overlaps_itself(self._data):
+            # torch fills the diagonal's strided view: an expanded matrix's diagonal is written through to the
+            # memory underneath (refused only if the diagonal itself is expanded, a 0-d's)
+            _sh.diagonal(self).fill_(fill_value)
+            return self
         if self.ndim == 2:
             rows, cols = self.shape
             end = rows * cols if wrap else builtins.min(rows, cols) * cols
