@@ -179,7 +179,10 @@ def eye_(tensor: Tensor) -> Tensor:
         raise ValueError("Only tensors with 2 dimensions are supported")
     if 0 in tensor.stride():  # an expanded matrix: torch zeroes it, then fills the diagonal, through to its memory
         with no_grad():
-            return tensor.zero_().fill_diagonal_(1)
+            version = tensor._version
+            tensor.zero_().fill_diagonal_(1)
+            tensor._version = version + 1  # (torch's eye(out=) is one write)
+        return tensor
     return _fill(tensor, np.eye(*tensor.shape))
 
 

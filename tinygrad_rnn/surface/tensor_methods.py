@@ -1176,6 +1176,8 @@ class TensorMethods:
             if not isinstance(value, Tensor):  # torch writes a number as a tensor that needs no gradient: (None, 0)
                 composite(written, name, target, None)
             target._assign(written, writer)
+            if writer is not None:  # an expanded target: its memory ends as index_put_'s writes, in their order,
+                views.writable(target._data)[key] = value._data if isinstance(value, Tensor) else value  # leave it
             return
         with np.errstate(over="ignore"):  # a number too large for half is inf, as in torch, without numpy's warning
             views.writable(target._data)[key] = value._data if isinstance(value, Tensor) else value
