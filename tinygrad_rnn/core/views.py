@@ -14,7 +14,7 @@ in-place change through either one is seen by both. Three rules follow, as in to
    elements read off the new base).
 3. torch's refusals: an in-place change to a view of a leaf that requires grad, to one of the
    views a function returned together (`unbind`, `split`, `chunk`), and, with grad mode on, to
-   a view made under `no_grad`.
+   a view made under `no_grad`; a write into an expanded tensor, but for those WRITES_THROUGH names.
 4. A view made under `no_grad` of a tensor that requires grad still says `requires_grad=True` (so
    `model.weight[0]` printed under no_grad shows it), but as a leaf with no path back (`_grad_cut`):
    what is computed from it later gets no edge to it, and no gradient reaches it or its base.
