@@ -14,7 +14,7 @@ in-place change through either one is seen by both. Three rules follow, as in to
    elements read off the new base).
 3. torch's refusals: an in-place change to a view of a leaf that requires grad, to one of the
    views a function returned together (`unbind`, `split`, `chunk`), and, with grad mode on, to
-   a view made under `no_grad`.
+   a view made under `no_grad`; a write into an expanded tensor, but for those WRITES_THROUGH names.
 4. A view made under `no_grad` of a tensor that requires grad still says `requires_grad=True` (so
    `model.weight[0]` printed under no_grad shows it), but as a leaf with no path back (`_grad_cut`):
    what is computed from it later gets no edge to it, and no gradient reaches it or its base.
@@ -195,13 +195,62 @@ def check_inference_write(t: Tensor) -> None:
         raise RuntimeError(INFERENCE_INPLACE)
 
 
-def check_inplace(t: Tensor, records: bool) -> None:
-    """torch's refusals of an in-place change to `t`; `records`: whether the graph records it."""
+# The in-place ops torch lets write into an expanded tensor (one element at several places), through to the
+# memory underneath: each names the deprecation warning it gives (None: none). The others (copy_, add_, the
+# random fills, scatter_, ...) refuse with OVERLAP.
+_DEPRECATED = ("Use of {op} on expanded tensors is deprecated. Please clone() the tensor before performing this "
+               "operation. This also applies to advanced indexing e.g. tensor[{key}] = {value} (Triggered internally "
+               "at /__w/pytorch/pytorch/aten/src/ATen/native/TensorAdvancedIndexing.cpp:{line}.)")
+WRITES_THROUGH = {
+    "fill_": None, "zero_": None,
+    "masked_fill_": _DEPRECATED.format(op="masked_fill_", key="mask", value="scalar", line=2450),
+    "index_fill_": _DEPRECATED.format(op="index_fill_", key="mask", value="scalar", line=1913),
+    "index_put_": _DEPRECATED.format(op="index_put_", key="indices", value="tensor", line=976),
+}
+
+
+def check_inplace(t: Tensor, records: bool, writer: str | None = None) -> None:
+    """torch's refusals of an in-place change to `t`; `records`: whether the graph records it; `writer`: the
+    in-place op, which may write into an expanded tensor when WRITES_THROUGH names it."""
     check_view_write(t, records)  # autograd's checks run before the kernel's: a leaf's expanded view is LEAF_VIEW
-    data = t._data
-    if 0 in data.strides and data.size > 1 and any(s == 0 and n > 1 for s, n in zip(data.strides, data.shape)):
-        raise RuntimeError(OVERLAP)  # an expanded tensor: one element at several places
+    if writer not in WRITES_THROUGH and overlaps_itself(t._data):
+        raise RuntimeError(OVERLAP)
     check_inference_write(t)  # torch's comes last, when the write bumps the version counter
+
+
+def overlaps_itself(data: np.ndarray) -> bool:
+    """Is `data` an expanded array, one element at several places (a stride of 0 over a dim longer than 1)?"""
+    return 0 in data.strides and data.size > 1 and any(s == 0 and n > 1 for s, n in zip(data.strides, data.shape))
+
+
+def expanded_write_warning(t: Tensor, writer: str) -> str | None:
+    """The deprecation warning torch gives when `writer` writes into t, an expanded tensor (None: no warning)."""
+    return WRITES_THROUGH.get(writer) if overlaps_itself(t._data) else None
+
+
+def writable(data: np.ndarray) -> np.ndarray:
+    """`data`, or, when numpy marks it read-only because it is (a view of) an expanded array, a writeable array
+    over the same memory. Expanded arrays stay read-only, so no op writes into one by accident (reads cost
+    nothing extra); the in-place ops that torch lets write through (WRITES_THROUGH, x[0] = v) write here."""
+    if data.flags.writeable:
+        return data
+    owner = _owning_array(data)
+    if owner is None or not owner.flags.writeable or not may_share_memory(owner, data):
+        return data  # (memory numpy really may not write: the write raises numpy's own error)
+    offset = data.__array_interface__["data"][0] - owner.__array_interface__["data"][0]
+    flat = owner.reshape(-1, order="A")
+    return np.ndarray(data.shape, data.dtype, buffer=flat, offset=offset, strides=data.strides)
+
+
+def _owning_array(a: np.ndarray) -> np.ndarray | None:
+    """The array that owns a's memory, at the end of its chain of bases (as_strided puts a DummyArray in the
+    chain), when it is one contiguous block; else None."""
+    owner, node = a, a
+    while node is not None:
+        if isinstance(node, np.ndarray):
+            owner = node
+        node = getattr(node, "base", None)
+    return owner if owner.flags.c_contiguous or owner.flags.f_contiguous else None
 
 
 def check_view_write(t: Tensor, records: bool) -> None:
@@ -226,6 +275,7 @@ def record_inplace(t: Tensor, result: Tensor | None) -> None:
         else:
             node = CopySlices.Node()
             node.positions, node.view_shape = positions(t._data, root._data), t._data.shape
+            node.overlapping = overlaps_itself(t._data)  # (an expanded view, written through: see CopySlices)
             before = Tensor._make(root._data, root._grad_fn, root._output_nr)  # the base's old place in the graph
             node._connect((before, result), root)
         if root._retains_grad:
@@ -322,9 +372,12 @@ class CopySlices(Function):
     torch_name = "CopySlices"
     positions: np.ndarray
     view_shape: tuple
+    overlapping = False
 
     @staticmethod
     def backward(ctx: Any, g: Tensor) -> tuple:
+        if ctx.overlapping:  # torch copies the in-place op's gradient into the written view of the base's
+            raise RuntimeError(OVERLAP)  # gradient: an expanded view refuses that copy, as in forward
         flat_positions = ctx.positions.reshape(-1)
         outside = None
         if ctx.needs_input_grad[0]:  # the old base: the gradient outside the view's elements

@@ -177,6 +177,12 @@ def zeros_(tensor: Tensor) -> Tensor:
 def eye_(tensor: Tensor) -> Tensor:
     if tensor.dim() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
+    if 0 in tensor.stride():  # an expanded matrix: torch zeroes it, then fills the diagonal, through to its memory
+        with no_grad():
+            version = tensor._version
+            tensor.zero_().fill_diagonal_(1)
+            tensor._version = version + 1  # (torch's eye(out=) is one write)
+        return tensor
     return _fill(tensor, np.eye(*tensor.shape))
 
 

@@ -110,6 +110,16 @@ def check_put_dtype(target: Tensor, key: Any, value: Any) -> None:
                            f"{_legacy_name(value.dtype)[:-6]} for the source.")
 
 
+def routes_to_masked_fill(key: Any, value: Any) -> bool:
+    """Does torch's index_put_ hand `x[key] = value` to masked_fill_: one value (a number, a one-element tensor)
+    put through a single index that is a mask?"""
+    parts = [k for k in (key if isinstance(key, tuple) else (key,))
+             if isinstance(k, (Tensor, np.ndarray, list)) and not _is_int_scalar(k)
+             or isinstance(key, tuple) and isinstance(k, bool)]
+    one_value = not isinstance(value, Tensor) or value.numel() == 1
+    return one_value and len(parts) == 1 and _is_mask(parts[0])
+
+
 def byte_masks_warned_before(key: Any, value: Any, mask_error: str) -> int:
     """How many byte-mask warnings torch gives before its error for a mask of the wrong shape in `x[key] = value`.
 

@@ -76,6 +76,7 @@ def _inplace(fn: Callable[..., Tensor], name: str, checks_overlap: bool = True,
     sharing part of t's memory is refused, as torch's TensorIterator ops refuse it; `first_check(t, ...)`:
     what torch's X_ checks before X's own checks."""
     exact_dtype = _INPLACE_EXACT_DTYPE.get(name)
+    writes_through = name in views.WRITES_THROUGH  # (masked_fill_, index_fill_, index_put_ on an expanded tensor)
 
     def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
         if first_check is not None:
@@ -85,6 +86,8 @@ def _inplace(fn: Callable[..., Tensor], name: str, checks_overlap: bool = True,
             check_inputs(self, args)
             if kwargs:
                 check_inputs(self, kwargs)
+        if writes_through:  # torch's deprecation warning for an expanded tensor comes before the op's own checks
+            self._warn_expanded_write(name)
         try:
             result = fn(self._stand_in(), *args, **kwargs)
         except NotAnOperand as error:  # t.add_(array)
@@ -107,7 +110,7 @@ def _inplace(fn: Callable[..., Tensor], name: str, checks_overlap: bool = True,
             raise RuntimeError(exact_dtype.format(self=self.dtype._legacy, result=result.dtype._legacy))
         if getattr(result.grad_fn, "aten_name", None) == fn.__name__:  # a NoDerivative node: torch's error names X_
             result.grad_fn.aten_name = name
-        return self._assign(self._inplace_result_shape(result))
+        return self._assign(self._inplace_result_shape(result), name if writes_through else None)
 
     method.__name__ = method.__qualname__ = name
     method.__doc__ = f"In-place `{fn.__name__}`: the tensor takes the value of `{fn.__name__}(tensor, ...)`."

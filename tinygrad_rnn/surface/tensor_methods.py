@@ -43,6 +43,7 @@ from ..creation import (
     _filled,
     _is_int,
     _size,
+    callers_stacklevel,
     check_size,
     checked_fill,
     copy_into_tensor,
@@ -86,6 +87,7 @@ from .assignment import (
     copy_shape_error,
     is_advanced,
     is_index_put,
+    routes_to_masked_fill,
 )
 from .factories import empty_strided
 from .histogram import METHOD_SIGNATURES as HISTOGRAM_METHOD_SIGNATURES
@@ -185,6 +187,18 @@ def _legacy_sizes(args: tuple) -> tuple:
             raise TypeError(f"new(): argument 'size' failed to unpack the object at pos {position} with error "
                             f'"type must be tuple of ints,but got {type_name(size)}"')
     return tuple(operator.index(size) for size in sizes)
+
+
+def _write(data: np.ndarray, values: np.ndarray) -> None:
+    """Copy `values` into a tensor's memory, cast as torch casts. An expanded tensor (read-only in numpy, one
+    element at several places) is written through to the memory underneath, only where the value changes:
+    torch's kernels write only the elements they set, so masked_fill_ of one row leaves the memory the others share."""
+    if data.flags.writeable:
+        np.copyto(data, values, casting="unsafe")
+    elif views.overlaps_itself(data):
+        np.copyto(views.writable(data), values, casting="unsafe", where=values != data)
+    else:
+        np.copyto(views.writable(data), values, casting="unsafe")
 
 class TensorMethods:
     """Not a class of its own: a namespace whose members `bind()` copies onto `Tensor`."""
@@ -790,6 +804,11 @@ class TensorMethods:
             raise RuntimeError("dimensions must larger than 1")
         if self.ndim > 2 and len(set(self.shape)) != 1:
             raise RuntimeError("all dimensions of input must be of equal length")
+        if self.ndim == 2 and not wrap and views.overlaps_itself(self._data):
+            # torch fills the diagonal's strided view: an expanded matrix's diagonal is written through to the
+            # memory underneath (refused only if the diagonal itself is expanded, a 0-d's)
+            _sh.diagonal(self).fill_(fill_value)
+            return self
         if self.ndim == 2:
             rows, cols = self.shape
             end = rows * cols if wrap else builtins.min(rows, cols) * cols
@@ -996,11 +1015,20 @@ class TensorMethods:
         return self
 
     # ------------------------------------------------------------ in place
-    def _check_inplace(self, records: builtins.bool = False) -> None:
-        """torch's refusals of an in-place change (core/views.py has those of views)."""
+    def _check_inplace(self, records: builtins.bool = False, writer: str | None = None) -> None:
+        """torch's refusals of an in-place change (core/views.py has those of views); `writer`: the in-place
+        op, for the few torch lets write into an expanded tensor (views.WRITES_THROUGH)."""
         if modes.grad_enabled and self._requires_grad and self.grad_fn is None and not self._grad_cut:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-        views.check_inplace(self, records or self._requires_grad)
+        views.check_inplace(self, records or self._requires_grad, writer)
+
+    def _warn_expanded_write(self, writer: str) -> None:
+        """torch's deprecation warning when masked_fill_, index_fill_ or index_put_ writes into an expanded
+        tensor (after autograd's refusals, which come first)."""
+        message = views.expanded_write_warning(self, writer)
+        if message is not None:
+            views.check_view_write(self, False)
+            warnings.warn(message, UserWarning, stacklevel=callers_stacklevel())
 
     def _stand_in(self, keep_value: builtins.bool = True) -> Tensor:
         """self's value and place in the graph, for an in-place op to compute from. Its node may
@@ -1011,21 +1039,21 @@ class TensorMethods:
         stand_in._requires_grad, stand_in._fw_grads = self._requires_grad, self._fw_grads
         return stand_in
 
-    def _assign(self, result: Tensor) -> Tensor:
+    def _assign(self, result: Tensor, writer: str | None = None) -> Tensor:
         """Write `result` into self's memory, as torch's in-place ops do (views of self see it);
         when the graph records the write, self takes result's node (a view's base takes a
-        CopySlices node: core/views.py)."""
+        CopySlices node: core/views.py). `writer`: the in-place op (see _check_inplace)."""
         if result.grad_fn is None and modes.grad_enabled and (self._requires_grad or result._requires_grad):
             # a leaf's value, or one outside the graph (t.gt_(0)): self's old value gets no gradient
             result = views.CopyBackwards.apply(self._stand_in(keep_value=False), result)
         recorded = result._requires_grad and modes.grad_enabled
-        self._check_inplace(recorded)
+        self._check_inplace(recorded, writer)
         if dtypes._category(result.dtype) > dtypes._category(self.dtype):  # torch casts within a kind or up
             # (numpy's "same_kind" would also refuse int16 into uint8, which torch writes)
             raise RuntimeError(
                 f"result type {result.dtype._legacy} can't be cast to the desired output type {self.dtype._legacy}"
             )
-        np.copyto(self._data, np.broadcast_to(result._data, self._data.shape) if result.shape != self.shape else result._data, casting="unsafe")
+        _write(self._data, np.broadcast_to(result._data, self._data.shape) if result.shape != self.shape else result._data)
         if self._fw_grads is not None or result._fw_grads is not None:  # forward-mode AD: the tangent follows
             self._fw_grads = result._fw_grads and {k: t.to(self.dtype) for k, t in result._fw_grads.items()}
         self._version += 1
@@ -1040,7 +1068,7 @@ class TensorMethods:
         return result
 
     def zero_(self) -> Tensor:
-        return self._fill(0, "ZeroBackward0")
+        return self._fill(0, "ZeroBackward0", "zero_")
 
     def fill_(self, value: Any) -> Tensor:
         """Every element set to `value`, a number or a 0-d tensor (whose gradient is then the sum of theirs)."""
@@ -1054,16 +1082,17 @@ class TensorMethods:
             return self._assign(rename(_sh.SetItem.apply(self, (Ellipsis,), value), "FillBackward3"))
         node = "FillBackward3" if isinstance(value, Tensor) else "FillBackward2"  # (torch's overloads' names)
         if not isinstance(value, Tensor):
-            return self._fill(checked_fill(value, self.dtype), node)
+            return self._fill(checked_fill(value, self.dtype), node, "fill_")
         with np.errstate(invalid="ignore", over="ignore"):  # a tensor's value is cast as copy_ casts, unchecked:
             return self._fill(value._data.astype(self._data.dtype)[()], node)  # 300 into int8 is 44, nan is 0
 
-    def _fill(self, value: Any, node: str) -> Tensor:
-        """fill_ and zero_ with a number: a graph node named `node` when self is in one, else in place."""
-        self._check_inplace()
+    def _fill(self, value: Any, node: str, writer: str | None = None) -> Tensor:
+        """fill_ and zero_ with a number: a graph node named `node` when self is in one, else in place.
+        `writer`: "fill_" or "zero_", which torch lets fill an expanded tensor; fill_ with a tensor it refuses."""
+        self._check_inplace(writer=writer)
         if (self._requires_grad and modes.grad_enabled) or (modes.dual_level is not None and self._fw_grads):
-            return self._assign(rename(_sh.SetItem.apply(self, (Ellipsis,), value), node))  # (its jvp zeroes a tangent)
-        self._data[...] = value
+            return self._assign(rename(_sh.SetItem.apply(self, (Ellipsis,), value), node), writer)  # (its jvp zeroes a tangent)
+        views.writable(self._data)[...] = value
         self._version += 1
         views.record_inplace(self, None)
         return self
@@ -1094,7 +1123,7 @@ class TensorMethods:
             return
         if key is False:  # torch writes nothing and checks nothing more (not even a leaf's requires_grad)
             return
-        key = _sh.sequence_key(key, stacklevel=3)
+        key = original_key = _sh.sequence_key(key, stacklevel=3)
         try:
             indexed, late_error = _sh.indexed_shape(self.detach(), key)  # torch's index errors
         except IndexError as error:  # index_put_'s checks come after its byte-mask warnings
@@ -1134,7 +1163,8 @@ class TensorMethods:
                 view_name not in ("IndexBackward0", "AliasBackward0"):
             # torch writes a basic key through the view it makes first (x[0] = v is x.select(0, 0).copy_(v))
             raise RuntimeError(views.LEAF_VIEW)
-        target._check_inplace()
+        target, key, writer = _written_part(target, key, value, original_key)
+        target._check_inplace(writer=writer)
         if isinstance(value, Tensor) and not is_advanced(key):  # torch copies into the view target[key]
             check_inputs(target._data[key], value)
         if needs_graph:
@@ -1145,10 +1175,12 @@ class TensorMethods:
             written = rename(write.apply(target, key, value), name)
             if not isinstance(value, Tensor):  # torch writes a number as a tensor that needs no gradient: (None, 0)
                 composite(written, name, target, None)
-            target._assign(written)
+            target._assign(written, writer)
+            if writer is not None:  # an expanded target: its memory ends as index_put_'s writes, in their order,
+                views.writable(target._data)[key] = value._data if isinstance(value, Tensor) else value  # leave it
             return
         with np.errstate(over="ignore"):  # a number too large for half is inf, as in torch, without numpy's warning
-            target._data[key] = value._data if isinstance(value, Tensor) else value
+            views.writable(target._data)[key] = value._data if isinstance(value, Tensor) else value
         self._version += 1
         views.record_inplace(self, None)
 
@@ -1278,6 +1310,21 @@ def _resize(self: Tensor, sizes: Any) -> Tensor:
 def _is_dtype(value: Any) -> builtins.bool:
     """A `torch.dtype` to torch's parser: a dtype, or Python's float, int or bool (float64, int64, bool)."""
     return isinstance(value, dtypes.dtype) or builtins.any(value is kind for kind in (builtins.float, builtins.int, builtins.bool))
+
+
+def _written_part(target: Tensor, key: tuple, value: Any, original_key: Any) -> tuple:
+    """`target[key] = value` on an expanded target (one element at several places), as torch writes it:
+    (tensor written, its key, the writer for _check_inplace). An index key is index_put_, which writes through
+    with a warning (and masked_fill_'s after it, when one value goes through one mask); a basic key copies into
+    the view target[key], which torch refuses only if the view itself is still expanded (y[0] of a 0-d's)."""
+    if not views.overlaps_itself(target._data):
+        return target, key, None
+    if is_advanced(key):
+        target._warn_expanded_write("index_put_")
+        if routes_to_masked_fill(original_key, value):
+            target._warn_expanded_write("masked_fill_")
+        return target, key, "index_put_"
+    return _sh.Index.apply(target, key), (Ellipsis,), None
 
 
 def _plain_write(t: Tensor, key: Any, value: Any) -> builtins.bool:
