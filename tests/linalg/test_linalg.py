@@ -383,6 +383,16 @@ def test_geqrf_reflectors_rebuild_q_and_apply_it_as_torch():
                                   m.ormqr(*m.geqrf(a.detach()), c, transpose=True)), shapes=[(5, 3), (5, 2)])
 
 
+
+def test_no_reflectors_leave_the_matrix_as_it_is_as_torch():
+    """ormqr of (5, 0) reflectors (op_db's sample) raised a broadcast error: the product of no reflectors is I.
+    (The reflectors' gradient is left out: torch gives None, ours zeros of their shape.)"""
+    check_parity(lambda m, a, c: m.ormqr(a, m.zeros(0, dtype=a.dtype), c, transpose=True), shapes=[(5, 0), (5, 2)],
+                 requires_grad=[False, True])
+    check_parity(lambda m, a, c: m.ormqr(a, m.zeros(2, 0, dtype=a.dtype), c, left=False), shapes=[(2, 3, 0), (2, 4, 3)],
+                 requires_grad=[False, True])
+    check_parity(lambda m, a: m.orgqr(a, m.zeros(0, dtype=a.dtype)), shapes=[(4, 3)], requires_grad=[False])
+
 GEQRF_ERRORS = {
     "geqrf of a vector": lambda m: m.geqrf(m.ones(3)),
     "geqrf of integers": lambda m: m.geqrf(m.ones(3, 3, dtype=m.long)),

@@ -1018,8 +1018,8 @@ def _reflected(reflectors: Tensor, tau: Tensor, start: Tensor) -> Tensor:
     m, n = reflectors.shape[-2:]
     unit = Tensor._make(np.eye(m, n, dtype=reflectors._data.dtype))
     vectors = tril(reflectors, -1) + unit
-    if not tau.shape[-1]:  # no reflector: the start as it is, still a node of both (as torch's)
-        return where(Tensor._make(np.zeros(start.shape, bool)), reflectors, start)
+    if not tau.shape[-1]:  # no reflector: the start as it is, still a node of both (as torch's); the
+        return start + reflectors.sum((-2, -1), keepdim=True) * 0  # reflectors may be (m, 0): ormqr's start is (m, m)
     out = start
     for i in reversed(range(tau.shape[-1])):
         v = vectors[..., :, i:i + 1]
