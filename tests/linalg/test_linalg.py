@@ -369,6 +369,13 @@ def test_matrix_rank_takes_tolerances_as_tensors_broadcast_with_the_batch():
     check_parity(lambda m, x, r: m.linalg.matrix_rank(x, rtol=r), [a, rtol], requires_grad=[False, False])
 
 
+@pytest.mark.parametrize("call", [lambda m: m.linalg.vector_norm(m.ones(3), None),
+                                  lambda m: m.linalg.vector_norm(m.ones(3), ord="fro")])
+def test_vector_norm_refuses_torch_norms_none_and_fro(call):
+    """ord must be a number: None and 'fro' are torch.norm's spellings, not linalg.vector_norm's."""
+    check_error(call)
+
+
 @pytest.mark.parametrize("input_dtype, dtype", [("long", "float32"), ("float32", "long"), ("float32", "int32"),
                                                 ("long", "long")])
 def test_vector_norm_refuses_integer_input_or_dtype_as_torch(input_dtype, dtype):

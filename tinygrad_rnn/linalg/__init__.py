@@ -69,6 +69,8 @@ def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True, un
 @as_called("linalg_vector_norm")  # (a keepdim or dtype refused by name: no position in the message)
 def vector_norm(x: Tensor, ord: Any = 2, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """(sum |x|^ord)^(1/ord) over dim (all by default); ord inf/-inf give max/min |x|, ord 0 counts nonzeros."""
+    if ord is None or isinstance(ord, str):  # torch.norm's None and 'fro' are not a vector norm's ord
+        raise TypeError(f"linalg_vector_norm(): argument 'ord' (position 2) must be Number, not {type_name(ord)}")
     return rename(_reduce.norm_along(x, ord, dim, keepdim, dtype), "LinalgVectorNormBackward0")
 
 
