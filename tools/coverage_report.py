@@ -62,6 +62,7 @@ NAMESPACES = [
     Namespace("torch.optim.swa_utils", "torch.optim.swa_utils", "tinygrad_rnn.optim.swa_utils", "functions+classes"),
     Namespace("torch.linalg", "torch.linalg", "tinygrad_rnn.linalg", "functions"),
     Namespace("torch.special", "torch.special", "tinygrad_rnn.special", "functions"),
+    Namespace("torch.masked", "torch.masked", "tinygrad_rnn.masked", "functions+classes"),
     Namespace("torch.signal.windows", "torch.signal.windows", "tinygrad_rnn.signal.windows", "functions"),
     Namespace("torch.autograd", "torch.autograd", "tinygrad_rnn.autograd", "functions+classes"),
     Namespace("torch.autograd.functional", "torch.autograd.functional", "tinygrad_rnn.autograd.functional",
