@@ -30,8 +30,7 @@ LAYERS = [
     ("surface/", "random.py"),  # torch's spelling: Tensor methods, legacy constructors, printing
     ("autograd/", "kernels/", "testing/", "func/", "special/", "linalg/", "fft/", "signal/"),  # torch.autograd's and torch.func's face, fused RNN kernels
     ("nn/",),
-    ("masked/",),  # torch.masked: the masked reductions run nn.functional's softmax family
-    ("optim/", "utils/", "utils/benchmark/", "distributions/", "serialization/", "ao/", "quantization/", "safetensors.py", "viz/", "cuda.py", "accelerator.py",
+    ("optim/", "masked/", "utils/", "utils/benchmark/", "distributions/", "serialization/", "ao/", "quantization/", "safetensors.py", "viz/", "cuda.py", "accelerator.py",
      "cpu.py", "version.py", "compile.py", "compiler.py", "_dynamo.py", "jit.py", "amp/", "import_alias.py",
      "profiler/", "autograd/profiler.py"),  # the profiler names nn.functional's calls, so it sits above nn
     ("__init__.py",),
