@@ -86,6 +86,8 @@ CASES = {
         x.reshape(2, 3, 2), [3, 2], batch_first=True).data,
     "mode": lambda m, F, x, y: x.mode(1).values,
     "nanmedian": lambda m, F, x, y: x.nanmedian(),
+    "nanmedian_dim": lambda m, F, x, y: x.nanmedian(1).values,
+    "nanmedian_dim_keepdim": lambda m, F, x, y: m.nanmedian(x, 0, keepdim=True).values,
     "mvlgamma": lambda m, F, x, y: m.mvlgamma(x.abs() + 2, 2),
     "deg2rad": lambda m, F, x, y: x.deg2rad(),
     "vector_norm_inf": lambda m, F, x, y: m.linalg.vector_norm(x, float("inf")),

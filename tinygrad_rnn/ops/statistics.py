@@ -151,7 +151,7 @@ def nanmedian(input: Tensor, dim: Any = _EVERY_DIM, keepdim: bool = False) -> An
     indices = Tensor._make(index if keepdim or not input.ndim else np.squeeze(index, d))
     if not input.ndim:
         values, indices = values.reshape(()), indices.reshape(())
-    return return_types.nanmedian(rename(values, "NanmedianBackward1"), indices)
+    return return_types.nanmedian(composite(values, "NanmedianBackward1", input), indices)  # (not the gather below)
 
 
 def _mode_index(data: np.ndarray, d: int) -> np.ndarray:
