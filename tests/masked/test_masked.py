@@ -91,7 +91,8 @@ def test_integer_median_is_cast_back_when_no_slice_is_empty():
 
 def test_graph_names_are_torchs():
     torch = require_torch()
-    for name in ("sum", "prod", "amax", "mean", "norm", "var", "std", "softmax", "softmin", "normalize", "cumsum"):
+    for name in ("sum", "prod", "amax", "mean", "median", "norm", "var", "std", "softmax", "softmin", "normalize",
+                 "cumsum"):
         names = []
         for m in (torch, tinygrad_rnn):
             out = CALLS[name](m, m.tensor(X, requires_grad=True), m.tensor(MASK))
