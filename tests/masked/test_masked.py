@@ -89,6 +89,13 @@ def test_integer_median_is_cast_back_when_no_slice_is_empty():
     check_parity(lambda m, x, k: m.masked.median(x.long(), 0, mask=k), [X, MASK[[0, 1, 1]]])
 
 
+def test_an_empty_dim_list_is_not_every_dim():
+    """torch.masked reads dim=() as every dim, but [] as no dim: prod reduces nothing, median has no dim."""
+    check_parity(lambda m, x, k: (m.masked.prod(x, [], mask=k), m.masked.sum(x, [], mask=k)), [X, MASK])
+    check_error(lambda m: m.masked.median(m.ones(2, 3), []))
+    check_error(lambda m: m.masked.logsumexp(m.ones(2, 3), []))
+
+
 def test_graph_names_are_torchs():
     torch = require_torch()
     for name in ("sum", "prod", "amax", "mean", "median", "norm", "var", "std", "softmax", "softmin", "normalize",

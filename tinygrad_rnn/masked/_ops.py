@@ -34,8 +34,11 @@ _PROMOTED_TO_INT64 = {dtypes.uint8, dtypes.bool, dtypes.int8, dtypes.int16, dtyp
 
 # ---------------------------------------------------------------- arguments: dims, masks, identities
 def _canonical_dim(dim: Any, ndim: int) -> tuple[int, ...]:
-    """dim as a sorted tuple of non-negative dims; None and () mean every dim (torch.masked's rule)."""
-    if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
+    """dim as a sorted tuple of non-negative dims; None and () mean every dim (torch.masked's rule).
+
+    An empty list is not (): it gives no dims, as torch's (a prod then reduces nothing).
+    """
+    if dim is None or (isinstance(dim, tuple) and dim == ()):
         return tuple(range(ndim))
     ndim = max(ndim, 1)  # a 0-d tensor takes dim 0 and -1
     seen: list[int] = []
