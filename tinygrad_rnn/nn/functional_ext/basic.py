@@ -23,6 +23,7 @@ from ...ops import nn_ops
 from ...ops import pointwise as _pw
 from ...ops import reduce as _rd
 from ...ops.composite import composite
+from ...ops.moments import row_moments
 from ...ops.pointwise import approximate_erf
 from ...ops.promotion import HALF_STEP, check_broadcast, result_type, vector_loop
 from ...ops.shape import T, View
@@ -562,10 +563,44 @@ def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = Non
     if input.dtype is dtypes.float16:  # computed in float32 and rounded once, as torch's kernel
         out = layer_norm(input.float(), normalized_shape, *(None if p is None else p.float() for p in (weight, bias)), eps)
         return composite(out.half(), "NativeLayerNormBackward0", input, weight, bias)
+    values = _layer_norm_values(input, len(shape), weight, bias, eps)
+    if values is not None and not _needs_graph(input, weight, bias):
+        return Tensor._make(values)
     dims = tuple(range(input.ndim - len(shape), input.ndim))
     centered = input - input.mean(dims, keepdim=True)
     out = centered / ((centered * centered).mean(dims, keepdim=True) + eps).sqrt()
-    return composite(_affine(out, weight, bias), "NativeLayerNormBackward0", input, weight, bias)
+    out = composite(_affine(out, weight, bias), "NativeLayerNormBackward0", input, weight, bias)
+    if values is not None:  # the graph's gradients, torch's values
+        out._data = values
+    return out
+
+
+def _needs_graph(*tensors: Tensor | None) -> bool:
+    """Whether a result from these tensors must carry a graph: a gradient to record or a forward tangent."""
+    return any(t is not None and (t.requires_grad and is_grad_enabled() or t._fw_grads) for t in tensors)
+
+
+def _layer_norm_values(input: Tensor, normalized: int, weight: Tensor | None, bias: Tensor | None,
+                       eps: float) -> np.ndarray | None:
+    """layer_norm's output as torch's CPU kernel rounds it: each row's moments by `row_moments`, rstd =
+    1 / sqrt(var + eps) in the input's dtype, then (x - mean) * rstd * weight + bias, the last two steps one
+    fused multiply-add. None for dtypes other than float32 and float64 (mixed ones included) or no elements."""
+    x = input._data
+    params = [p._data for p in (weight, bias) if p is not None]
+    if x.dtype not in (np.float32, np.float64) or x.size == 0 or any(p.dtype != x.dtype for p in params):
+        return None
+    t = x.dtype.type
+    rows = np.ascontiguousarray(x).reshape(-1, math.prod(x.shape[x.ndim - normalized:]))
+    mean, variance = row_moments(rows)
+    rstd = t(1) / np.sqrt(variance + t(eps))
+    normed = (rows - mean[:, None]) * rstd[:, None]
+    if weight is None and bias is None:
+        return normed.reshape(x.shape)
+    scale = t(1) if weight is None else weight._data.reshape(-1)
+    shift = t(0) if bias is None else bias._data.reshape(-1)
+    if x.dtype == np.float32:  # one rounding, as the compiled kernel's fused multiply-add
+        return (np.multiply(normed, scale, dtype=np.float64) + shift).astype(np.float32).reshape(x.shape)
+    return (normed * scale + shift).reshape(x.shape)
 
 
 def _affine(x: Tensor, weight: Tensor | None, bias: Tensor | None, shape: tuple | None = None) -> Tensor:
