@@ -563,44 +563,47 @@ def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = Non
     if input.dtype is dtypes.float16:  # computed in float32 and rounded once, as torch's kernel
         out = layer_norm(input.float(), normalized_shape, *(None if p is None else p.float() for p in (weight, bias)), eps)
         return composite(out.half(), "NativeLayerNormBackward0", input, weight, bias)
-    values = _layer_norm_values(input, len(shape), weight, bias, eps)
-    if values is not None and not _needs_graph(input, weight, bias):
-        return Tensor._make(values)
     dims = tuple(range(input.ndim - len(shape), input.ndim))
-    centered = input - input.mean(dims, keepdim=True)
-    out = centered / ((centered * centered).mean(dims, keepdim=True) + eps).sqrt()
-    out = composite(_affine(out, weight, bias), "NativeLayerNormBackward0", input, weight, bias)
-    if values is not None:  # the graph's gradients, torch's values
-        out._data = values
-    return out
+    moments = torch_moments(input, len(shape))
+    mean = with_values(lambda: input.mean(dims, keepdim=True), moments[0], input)
+    centered = input - mean
+    variance = with_values(lambda: (centered * centered).mean(dims, keepdim=True), moments[1], input)
+    out = centered * (variance + eps).sqrt().reciprocal()  # torch's steps: rstd = 1 / sqrt(var + eps), then times
+    if weight is not None and bias is not None:  # one fused multiply-add in torch's kernel
+        out = fused_multiply_add(out, weight, bias)
+    else:
+        out = _affine(out, weight, bias)
+    return composite(out, "NativeLayerNormBackward0", input, weight, bias)
 
 
-def _needs_graph(*tensors: Tensor | None) -> bool:
-    """Whether a result from these tensors must carry a graph: a gradient to record or a forward tangent."""
-    return any(t is not None and (t.requires_grad and is_grad_enabled() or t._fw_grads) for t in tensors)
+def torch_moments(x: Tensor, normalized: int) -> tuple:
+    """(mean, biased variance) arrays over x's last `normalized` dims, kept, as torch's CPU kernels round
+    them (RowwiseMoments, ops/moments.py); (None, None) where that is not known: dtypes other than float32
+    and float64 (float16 norms are computed as float32 ones), no elements."""
+    data = x._data
+    if data.dtype not in (np.float32, np.float64) or data.size == 0:
+        return None, None
+    kept = data.shape[:data.ndim - normalized] + (1,) * normalized
+    mean, variance = row_moments(np.ascontiguousarray(data).reshape(math.prod(kept), -1))
+    return mean.reshape(kept), variance.reshape(kept)
 
 
-def _layer_norm_values(input: Tensor, normalized: int, weight: Tensor | None, bias: Tensor | None,
-                       eps: float) -> np.ndarray | None:
-    """layer_norm's output as torch's CPU kernel rounds it: each row's moments by `row_moments`, rstd =
-    1 / sqrt(var + eps) in the input's dtype, then (x - mean) * rstd * weight + bias, the last two steps one
-    fused multiply-add. None for dtypes other than float32 and float64 (mixed ones included) or no elements."""
-    x = input._data
-    params = [p._data for p in (weight, bias) if p is not None]
-    if x.dtype not in (np.float32, np.float64) or x.size == 0 or any(p.dtype != x.dtype for p in params):
-        return None
-    t = x.dtype.type
-    rows = np.ascontiguousarray(x).reshape(-1, math.prod(x.shape[x.ndim - normalized:]))
-    mean, variance = row_moments(rows)
-    rstd = t(1) / np.sqrt(variance + t(eps))
-    normed = (rows - mean[:, None]) * rstd[:, None]
-    if weight is None and bias is None:
-        return normed.reshape(x.shape)
-    scale = t(1) if weight is None else weight._data.reshape(-1)
-    shift = t(0) if bias is None else bias._data.reshape(-1)
-    if x.dtype == np.float32:  # one rounding, as the compiled kernel's fused multiply-add
-        return (np.multiply(normed, scale, dtype=np.float64) + shift).astype(np.float32).reshape(x.shape)
-    return (normed * scale + shift).reshape(x.shape)
+def _needs_graph(input: Tensor) -> bool:
+    """Whether a result computed from input must carry a graph: a gradient to record or a forward tangent."""
+    return input.requires_grad and is_grad_enabled() or bool(input._fw_grads)
+
+
+def with_values(compute: Callable[[], Tensor], values: np.ndarray | None, input: Tensor) -> Tensor:
+    """A statistic of input: `compute()` (whose node's gradient does not read its output) holding torch's
+    rounding of it (`torch_moments`) instead of ours, so the graph stays and the numbers built on it are
+    torch's. Where input needs no graph, just the values (speed: nothing computed twice)."""
+    if values is None:
+        return compute()
+    if not _needs_graph(input):
+        return Tensor._make(values)
+    statistic = compute()
+    statistic._data = values
+    return statistic
 
 
 def _affine(x: Tensor, weight: Tensor | None, bias: Tensor | None, shape: tuple | None = None) -> Tensor:

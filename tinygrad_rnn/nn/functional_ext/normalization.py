@@ -21,7 +21,6 @@ from ...core.function import rename
 from ...core.grad_mode import no_grad
 from ...core.tensor import Tensor
 from ...ops.composite import composite
-from ...ops.moments import row_moments
 from . import basic as _F
 from .activation import require_float
 from .padding import pad
@@ -63,10 +62,10 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
         out = group_norm(input.float(), num_groups, *(None if t is None else t.float() for t in (weight, bias)), eps)
         return composite(out.half(), "NativeGroupNormBackward0", input, weight, bias)
     grouped = input.reshape(n, num_groups, c // num_groups * math.prod(input.shape[2:]))  # no -1: n may be 0
-    moments = _torch_moments(grouped)
-    mean = _with_values(grouped.mean(-1, keepdim=True), moments[0])
+    moments = _F.torch_moments(grouped, 1)
+    mean = _F.with_values(lambda: grouped.mean(-1, keepdim=True), moments[0], grouped)
     centered = grouped - mean
-    variance = _with_values((centered * centered).mean(-1, keepdim=True), moments[1])
+    variance = _F.with_values(lambda: (centered * centered).mean(-1, keepdim=True), moments[1], grouped)
     # torch adds eps to the variance in float64 and rounds 1/sqrt once to the input's dtype
     rstd = (variance.double() + eps).rsqrt().to(input.dtype)
     if weight is None and bias is None:
@@ -82,24 +81,6 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
     group_mean = mean.expand(n, num_groups, c // num_groups).reshape(per_channel)
     shift = _F.fused_multiply_add(-scale, group_mean, beta)
     return composite(_F.fused_multiply_add(input, scale, shift), "NativeGroupNormBackward0", input, weight, bias)
-
-
-def _torch_moments(grouped: Tensor) -> tuple:
-    """(mean, variance) arrays of each group's values, (n, groups, 1), as torch's kernel rounds them (its
-    RowwiseMoments, ops/moments.py); (None, None) where that is not known (float16 is computed as float32)."""
-    x = grouped._data
-    if x.dtype not in (np.float32, np.float64) or x.size == 0:
-        return None, None
-    mean, variance = row_moments(np.ascontiguousarray(x).reshape(-1, x.shape[-1]))
-    return mean.reshape(x.shape[:-1] + (1,)), variance.reshape(x.shape[:-1] + (1,))
-
-
-def _with_values(t: Tensor, values: np.ndarray | None) -> Tensor:
-    """t, a statistic just computed (its node's gradient does not read it), holding torch's rounding of
-    it instead of ours: the graph stays, the numbers built on it are torch's."""
-    if values is not None:
-        t._data = values
-    return t
 
 
 def _check_spatial(input: Tensor) -> None:
