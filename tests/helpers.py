@@ -8,10 +8,11 @@ gradients), and value, dtype and every input gradient are compared.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import types
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -160,3 +161,17 @@ def load_example(name: str, framework: str = "tinygrad_rnn") -> types.ModuleType
     sys.modules[module.__name__] = module  # dataclasses/typing look modules up by name
     exec(compile(source, module.__file__, "exec"), module.__dict__)
     return module
+
+
+@contextlib.contextmanager
+def both_on_threads(torch: Any, count: int) -> Iterator[None]:
+    """torch and tinygrad_rnn on `count` intra-op threads for a while (torch splits some long sums between
+    them: a long norm, an (N, C) batch's statistics), set back afterwards.."""
+    before = torch.get_num_threads(), tinygrad_rnn.get_num_threads()
+    torch.set_num_threads(count)
+    tinygrad_rnn.set_num_threads(count)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before[0])
+        tinygrad_rnn.set_num_threads(before[1])

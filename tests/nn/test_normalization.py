@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 import pytest
 from fresh_process import fresh_stderr
-from helpers import check_error, check_parity, require_torch
+from helpers import both_on_threads, check_error, check_parity, require_torch
 from nn_helpers import assert_same_module, both_modules, check_module_parity
 
 import tinygrad_rnn
@@ -313,3 +313,52 @@ def test_cross_map_lrn2d_repr_node_and_error_match_torch():
         assert repr(module) == "CrossMapLRN2d(3, alpha=0.001, beta=0.75, k=1)"
         assert module(m.ones(1, 2, 2, 2, requires_grad=True)).grad_fn.name() == "CrossMapLRN2dBackward"
     check_error(lambda m: m.nn.CrossMapLRN2d(3)(m.ones(2, 3, 4)))
+
+
+# float32 normalisations round as torch's CPU kernels (ops/moments.py, batch statistics in functional_ext/basic.py)
+def _bitwise(torch, build, *arrays):
+    """build(module, *tensors) on both frameworks; every float32 output equal bit for bit."""
+    outs = [build(m, *(m.tensor(a) for a in arrays)) for m in (tinygrad_rnn, torch)]
+    for ours, theirs in zip(*(o if isinstance(o, tuple) else (o,) for o in outs)):
+        np.testing.assert_array_equal(ours.detach().numpy(), theirs.detach().numpy())
+
+
+@pytest.mark.parametrize(("shape", "normalized"), [((4, 7), 1), ((3, 100), 1), ((2, 3, 300), 2), ((2, 5, 10, 10), 3),
+                                                   ((2, 2100), 1)])
+def test_layer_norm_rounds_as_torchs(shape, normalized):
+    torch = require_torch()
+    rng = np.random.default_rng(sum(shape))
+    x = (rng.standard_normal(shape) * 2 + 1).astype(np.float32)
+    w, b = (rng.standard_normal(shape[-normalized:]).astype(np.float32) for _ in range(2))
+    ns = shape[-normalized:]
+    _bitwise(torch, lambda m, x: F(m).layer_norm(x, ns), x)
+    _bitwise(torch, lambda m, x, w, b: F(m).layer_norm(x, ns, w, b), x, w, b)
+    _bitwise(torch, lambda m, x, w: F(m).layer_norm(x, ns, w), x, w)
+    _bitwise(torch, lambda m, x, w, b: F(m).layer_norm(x.requires_grad_(), ns, w, b), x, w, b)  # with a graph
+
+
+def test_group_and_instance_norm_round_as_torchs():
+    torch = require_torch()
+    rng = np.random.default_rng(3)
+    x = (rng.standard_normal((3, 6, 45)) * 2 + 1).astype(np.float32)
+    w, b = (rng.standard_normal(6).astype(np.float32) for _ in range(2))
+    _bitwise(torch, lambda m, x, w, b: F(m).group_norm(x, 3, w, b), x, w, b)
+    _bitwise(torch, lambda m, x: F(m).group_norm(x, 2), x)
+    _bitwise(torch, lambda m, x: F(m).instance_norm(x), x)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("shape", [(6, 9), (40, 20), (4, 3, 33)])
+def test_batch_norm_training_rounds_as_torchs(shape, threads):
+    """An (N, C) batch's statistics are split between torch's threads: both run on `threads`."""
+    torch = require_torch()
+    rng = np.random.default_rng(shape[0])
+    x = (rng.standard_normal(shape) * 2 + 1).astype(np.float32)
+    c = shape[1]
+    w, b, mean = (rng.standard_normal(c).astype(np.float32) for _ in range(3))
+    var = (rng.random(c) + 0.5).astype(np.float32)
+
+    def step(m, x, w, b, mean, var):
+        return F(m).batch_norm(x, mean, var, w, b, training=True, momentum=0.3), mean, var
+    with both_on_threads(torch, threads):
+        _bitwise(torch, step, x, w, b, mean, var)

@@ -1,7 +1,7 @@
 """float sums and means add up in torch's order (ops/summation.py), so they round as torch's do."""
 import numpy as np
 import pytest
-from helpers import require_torch
+from helpers import both_on_threads, require_torch
 
 import tinygrad_rnn
 from tinygrad_rnn.ops.summation import torch_order_sum
@@ -160,3 +160,40 @@ def test_logsumexp_adds_its_exps_in_torchs_order():
         ours, theirs = tinygrad_rnn.tensor(x).logsumexp(dim).numpy(), torch.tensor(x).logsumexp(dim).numpy()
         assert np.mean(ours != theirs) < 0.03, shape
         np.testing.assert_allclose(ours, theirs, rtol=2e-7, atol=0)
+
+
+# vector norms add up in their own orders (see summation.norm2_squares_sum): 2-norms over trailing dims by
+# torch's 8-lane kernel (tails of every length mod 8), other orders and layouts one term after another
+NORM_CASES = [((3,), None, 2), ((7,), None, 2), ((8,), None, 2), ((13,), -1, 2), ((5, 15), -1, 2), ((4, 300), 1, 2),
+              ((3, 4, 37), (1, 2), 2), ((6, 9), 0, 2), ((4, 5, 6), (0, 1), 2), ((700,), None, 1), ((6, 9), 0, 1),
+              ((5, 40, 3), 1, 3), ((3, 50), -1, 0.5), ((2, 3, 4), None, 1.5)]
+
+
+@pytest.mark.parametrize(("shape", "dim", "p"), NORM_CASES)
+def test_vector_norms_are_torchs_bit_for_bit(shape, dim, p):
+    torch = require_torch()
+    x = np.random.default_rng(sum(shape)).standard_normal(shape).astype(np.float32)
+    ours = tinygrad_rnn.linalg.vector_norm(tinygrad_rnn.tensor(x), p, dim=dim)
+    theirs = torch.linalg.vector_norm(torch.tensor(x), p, dim=dim)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_a_long_norm_is_split_between_threads_as_torchs(threads):
+    torch = require_torch()
+    x = np.random.default_rng(4).standard_normal(40000).astype(np.float32)
+    with both_on_threads(torch, threads):
+        for p in (1, 3):
+            ours = tinygrad_rnn.linalg.vector_norm(tinygrad_rnn.tensor(x), p)
+            np.testing.assert_array_equal(ours.numpy(), torch.linalg.vector_norm(torch.tensor(x), p).numpy())
+
+
+@pytest.mark.parametrize(("shape", "dim"), [((6, 10), -1), ((6, 10), 0), ((3, 4, 5), (0, 2))])
+def test_var_mean_means_are_torchs_bit_for_bit(shape, dim):
+    torch = require_torch()
+    x = (np.random.default_rng(2).standard_normal(shape) * 3 + 5).astype(np.float32)
+    for name in ("var_mean", "std_mean"):
+        ours = getattr(tinygrad_rnn, name)(tinygrad_rnn.tensor(x), dim)
+        theirs = getattr(torch, name)(torch.tensor(x), dim)
+        for a, b in zip(ours, theirs):
+            np.testing.assert_array_equal(a.numpy(), b.numpy())

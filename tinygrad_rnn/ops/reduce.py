@@ -41,7 +41,7 @@ from .decompositions import svdvals
 from .pointwise import Div, Exp, Log, exp, maximum, minimum, where
 from .promotion import FLOAT_STEP, HALF_STEP, by_number_in_float32, cast_operand
 from .shape import Expand, Gather, Reshape, gather_along, normalize_dim, normalize_dims, wrap_dim
-from .summation import SERIAL_LIMIT, torch_order_sum
+from .summation import SERIAL_LIMIT, norm2_squares_sum, norm_terms_sum, torch_order_sum
 from .vector_math import SOFTMAX_LANES, exp_f32, half_lane_sum, lane_dot, lane_sum, ordered_dot, ordered_sum
 
 
@@ -795,7 +795,9 @@ class Norm(Function):
     def forward(ctx, x, dims, keepdim):
         half = x._data.dtype == np.float16  # computed as a float32 norm, rounded once (its backward in float16 steps)
         wide = x._data.astype(np.float32) if half else x._data
-        y = np.sqrt(np.sum(wide * wide, axis=dims, keepdims=True))
+        y = _squares_sum(wide, dims, generic=half)
+        y = np.sqrt(y.reshape(kept_shape(x.shape, dims)) if y is not None else
+                    np.sum(wide * wide, axis=dims, keepdims=True))
         y = y.astype(np.float16) if half else y
         out = Tensor._make(row_major(np.asarray(y if keepdim else np.squeeze(y, axis=dims))))
         ctx.save_for_backward(x, out)  # the output itself, so double backward sees norm depend on x
@@ -828,7 +830,7 @@ class PNorm(Function):
         if p != p:  # NaN p reaches here only with one element a norm, whose norm torch gives as |x|
             out = x.abs().sum(dims, keepdim=keepdim)
         else:
-            out = (x.abs() ** p).sum(dims, keepdim=keepdim) ** (1.0 / p)  # (no graph is recorded in forward)
+            out = _p_norm_value(x, p, dims, keepdim)
         ctx.save_for_backward(x, out)
         ctx.p, ctx.dims, ctx.keepdim = p, dims, keepdim
         ctx.kept = tuple(1 if d in dims else n for d, n in enumerate(x.shape))
@@ -851,6 +853,23 @@ class PNorm(Function):
     @staticmethod
     def jvp(ctx, tx, t_p, t_dims, t_keepdim):
         return (PNorm.slope(ctx) * tx).sum(ctx.dims, keepdim=ctx.keepdim)
+
+
+def _squares_sum(x: np.ndarray, dims: tuple, generic: bool) -> np.ndarray | None:
+    """The 2-norm's sum of squares in torch's order (ops/summation.py), or None where it is not known.
+    A float16 norm (`generic`, x already in float32) goes through torch's generic reduction."""
+    return norm_terms_sum(x * x, dims) if generic else norm2_squares_sum(x, dims)
+
+
+def _p_norm_value(x: Tensor, p: float, dims: tuple, keepdim: bool) -> Tensor:
+    """(sum |x|^p)^(1/p) over dims, added up as torch's norm kernel adds (in memory order, in x's dtype)
+    where that order is known; by our sum otherwise. The root's exponent is 1 / p in x's dtype, as torch's."""
+    data = x._data
+    total = norm_terms_sum(np.abs(data) ** data.dtype.type(p), dims) if data.dtype in (np.float32, np.float64) else None
+    if total is None:
+        return (x.abs() ** p).sum(dims, keepdim=keepdim) ** (1.0 / p)  # (no graph is recorded in forward)
+    value = total ** (data.dtype.type(1) / data.dtype.type(p))
+    return Tensor._make(row_major(value.reshape(kept_shape(data.shape, dims)) if keepdim else value))
 
 
 # ------------------------------------------------------------------ public functions

@@ -417,7 +417,14 @@ _PAIR_SAMPLES = _samples(((3, 4), {}), ((3, 4), {"dim": 1}), ((2, 3, 4), {"dim":
 
 def _with_mean(spread: Tensor, input: Tensor, dim: Any, keepdim: bool, node_name: str) -> tuple:
     """(spread, mean over the same dims), both named after torch's single node for the pair."""
-    m = mean(input, _reduce_dims(dim, input.ndim) if not isinstance(dim, bool) else None, keepdim)
+    dims = _reduce_dims(dim, input.ndim) if not isinstance(dim, bool) else None
+    m = mean(input, dims, keepdim)
+    if input.dtype is dtypes.float32 and input.numel():
+        # torch's pair comes from one Welford pass in double: its mean is the double mean rounded once, not
+        # the float32 sum divided (about a third of float32 means differed in the last bit). The mean's
+        # gradient does not read its value, so the node keeps our graph and takes torch's number.
+        wide = np.mean(input._data, axis=_reduce_dims(dims, input.ndim), dtype=np.float64, keepdims=keepdim)
+        m._data = row_major(np.asarray(wide.astype(np.float32)))
     return rename(spread, node_name), rename(m, node_name)
 
 

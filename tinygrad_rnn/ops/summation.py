@@ -270,3 +270,110 @@ def _outer_sum(x: np.ndarray) -> np.ndarray:
     if cascaded == 0:
         return _row_sum(by_column)
     return np.concatenate([_cascade(by_column[:, :cascaded]), _row_sum(by_column[:, cascaded:])], axis=-1)
+
+
+# ---------------------------------------------------------------- the order of torch's norms
+# torch's vector norms do not use the cascade above. p = 2 over a contiguous run of trailing dims
+# (one reduced row per output) squares and adds into the 8 lanes of a float32 vector (4 of a double),
+# one vector at a time; adds the lanes into the first from left to right; then adds the row's last
+# (n mod 8) squares. There the compiled code squares 4 at once (rounded products) and adds the last
+# (n mod 4) with a fused multiply-add (one rounding). Every other p and layout goes through torch's
+# generic reduction: one accumulator per output, the terms added in memory order, in float32 for a
+# float32 input. Measured bit for bit against torch 2.13 (AVX2) for rows of 1 to 1007 elements.
+
+
+def norm_terms_sum(terms: np.ndarray, dims: tuple) -> np.ndarray | None:
+    """terms (|x|, |x|^p) summed over `dims` as torch's generic norm reduction sums them: in memory
+    order, one accumulator per output (without the reduced dims); None for a non-contiguous array.
+    A single output of more than SERIAL_LIMIT terms is split between torch's threads: one even
+    chunk each, their sums then added in order."""
+    columns = _columns_over(terms, dims)
+    if columns is None:
+        return None
+    shape = [n for d, n in enumerate(terms.shape) if d not in dims]
+    count = columns.shape[0]
+    if columns.shape[1] == 1 and count > SERIAL_LIMIT:
+        from ..threads import get_num_threads  # (lazily: the thread settings sit above the ops)
+        chunks = min(get_num_threads(), -(-count // SERIAL_LIMIT))
+        size = -(-count // chunks)
+        padded = np.zeros(size * chunks, terms.dtype)  # (zeros after the last chunk's end change no sum)
+        padded[:count] = columns[:, 0]
+        chunk_sums = _columns_in_order(np.ascontiguousarray(padded.reshape(chunks, size).T))
+        return _columns_in_order(chunk_sums[:, None]).reshape(shape)
+    return _columns_in_order(columns).reshape(shape)
+
+
+def norm2_squares_sum(x: np.ndarray, dims: tuple) -> np.ndarray | None:
+    """The sum of x * x over `dims` in torch's order for the 2-norm (see above); None as `norm_terms_sum`."""
+    if x.dtype not in LANES or not x.flags.c_contiguous or x.size == 0:
+        return None
+    dims = tuple(sorted(dims))
+    if dims != tuple(range(x.ndim - len(dims), x.ndim)):  # not one row per output: the generic reduction
+        return norm_terms_sum(x * x, dims)
+    out_shape = x.shape[:x.ndim - len(dims)]
+    rows = x.reshape((prod(out_shape), -1))
+    return _lane_squares_sum(rows, LANES[x.dtype]).reshape(out_shape)
+
+
+def _columns_over(x: np.ndarray, dims: tuple) -> np.ndarray | None:
+    """x as a contiguous (terms, outputs) matrix: each output's terms down a column, in x's memory order;
+    or None (not contiguous, not float32 or float64, empty)."""
+    if x.dtype not in LANES or not x.flags.c_contiguous or x.size == 0:
+        return None
+    dims = tuple(sorted(dims))
+    kept = [d for d in range(x.ndim) if d not in dims]
+    count = prod(x.shape[d] for d in dims)
+    return np.ascontiguousarray(np.transpose(x, list(dims) + kept).reshape(count, -1))
+
+
+def _columns_in_order(columns: np.ndarray) -> np.ndarray:
+    """Each column of a contiguous (n, m) matrix added from its top down. np.add.reduce over axis 0 adds
+    whole rows one after another (fast); a single column would be summed pairwise by it, so that one is
+    accumulated (+ 0: a sum of -0s is +0, as torch's starts at +0)."""
+    if columns.shape[1] == 1:
+        return np.add.accumulate(columns[:, 0])[-1:] + columns.dtype.type(0)
+    return np.add.reduce(columns, axis=0) + columns.dtype.type(0)
+
+
+def _lane_squares_sum(rows: np.ndarray, lanes: int) -> np.ndarray:
+    """Each row's sum of squares as torch's vectorised 2-norm kernel adds it (see above)."""
+    n = rows.shape[-1]
+    whole = n // lanes * lanes
+    total = np.zeros(rows.shape[0], rows.dtype)
+    if whole:
+        vectors = rows[:, :whole].reshape(rows.shape[0], -1, lanes)
+        lane_sums = _lanes_in_order(vectors * vectors)  # each lane: its squares in order
+        total = lane_sums[:, 0] + total
+        for j in range(1, lanes):  # the lanes, left to right
+            total = total + lane_sums[:, j]
+    rounded = whole + (n - whole) // 4 * 4  # squared 4 at a time: each product rounded
+    for k in range(whole, rounded):
+        total = total + rows[:, k] * rows[:, k]
+    for k in range(rounded, n):  # one fused multiply-add each: computed wide, rounded once
+        total = _fused_square_add(total, rows[:, k])
+    return total
+
+
+def _lanes_in_order(squares: np.ndarray) -> np.ndarray:
+    """squares (rows, vectors, lanes) summed over vectors in order, per row and lane. (Speed: a few
+    vectors a slice at a time; many, as matrix columns: numpy's inner loop runs along the lanes, so a
+    single row's 8 columns make it slow per element, but still the fastest in-order way found.)"""
+    rows, vectors, lanes = squares.shape
+    if vectors <= 32:
+        total = squares[:, 0] + squares.dtype.type(0)
+        for k in range(1, vectors):
+            total = total + squares[:, k]
+        return total
+    columns = squares.reshape(vectors, lanes) if rows == 1 else \
+        np.ascontiguousarray(np.moveaxis(squares, 1, 0)).reshape(vectors, rows * lanes)
+    return _columns_in_order(columns).reshape(rows, lanes)
+
+
+def _fused_square_add(total: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """total + v * v rounded once. A float32's square is exact in float64, so the float64 sum rounds to
+    the fused result (but for a double rounding too rare to meet); a float64 is added plainly (within
+    an ulp of torch's, where only closeness is asked)."""
+    if total.dtype != np.float32:
+        return total + v * v
+    wide = v.astype(np.float64)
+    return (total.astype(np.float64) + wide * wide).astype(np.float32)

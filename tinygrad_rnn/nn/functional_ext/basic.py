@@ -24,10 +24,12 @@ from ...ops import nn_ops
 from ...ops import pointwise as _pw
 from ...ops import reduce as _rd
 from ...ops.composite import composite
+from ...ops.moments import row_moments
 from ...ops.pointwise import approximate_erf
 from ...ops.promotion import FLOAT_STEP, HALF_STEP, check_broadcast, result_type, vector_loop
 from ...ops.shape import T, View
 from ...random import bernoulli
+from ...threads import get_num_threads
 from ..loss_functions import (  # noqa: F401  (re-exported: F.cross_entropy, ...)
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -661,9 +663,46 @@ def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = Non
         out = layer_norm(input.float(), normalized_shape, *(None if p is None else p.float() for p in (weight, bias)), eps)
         return composite(out.half(), "NativeLayerNormBackward0", input, weight, bias)
     dims = tuple(range(input.ndim - len(shape), input.ndim))
-    centered = input - input.mean(dims, keepdim=True)
-    out = centered / ((centered * centered).mean(dims, keepdim=True) + eps).sqrt()
-    return composite(_affine(out, weight, bias), "NativeLayerNormBackward0", input, weight, bias)
+    moments = torch_moments(input, len(shape))
+    mean = with_values(lambda: input.mean(dims, keepdim=True), moments[0], input)
+    centered = input - mean
+    variance = with_values(lambda: (centered * centered).mean(dims, keepdim=True), moments[1], input)
+    out = centered * (variance + eps).sqrt().reciprocal()  # torch's steps: rstd = 1 / sqrt(var + eps), then times
+    if weight is not None and bias is not None:  # one fused multiply-add in torch's kernel
+        out = fused_multiply_add(out, weight, bias)
+    else:
+        out = _affine(out, weight, bias)
+    return composite(out, "NativeLayerNormBackward0", input, weight, bias)
+
+
+def torch_moments(x: Tensor, normalized: int) -> tuple:
+    """(mean, biased variance) arrays over x's last `normalized` dims, kept, as torch's CPU kernels round
+    them (RowwiseMoments, ops/moments.py); (None, None) where that is not known: dtypes other than float32
+    and float64 (float16 norms are computed as float32 ones), no elements."""
+    data = x._data
+    if data.dtype not in (np.float32, np.float64) or data.size == 0:
+        return None, None
+    kept = data.shape[:data.ndim - normalized] + (1,) * normalized
+    mean, variance = row_moments(np.ascontiguousarray(data).reshape(math.prod(kept), -1))
+    return mean.reshape(kept), variance.reshape(kept)
+
+
+def _needs_graph(input: Tensor) -> bool:
+    """Whether a result computed from input must carry a graph: a gradient to record or a forward tangent."""
+    return input.requires_grad and is_grad_enabled() or bool(input._fw_grads)
+
+
+def with_values(compute: Callable[[], Tensor], values: np.ndarray | None, input: Tensor) -> Tensor:
+    """A statistic of input: `compute()` (whose node's gradient does not read its output) holding torch's
+    rounding of it (`torch_moments`) instead of ours, so the graph stays and the numbers built on it are
+    torch's. Where input needs no graph, just the values (speed: nothing computed twice)."""
+    if values is None:
+        return compute()
+    if not _needs_graph(input):
+        return Tensor._make(values)
+    statistic = compute()
+    statistic._data = values
+    return statistic
 
 
 def _affine(x: Tensor, weight: Tensor | None, bias: Tensor | None, shape: tuple | None = None) -> Tensor:
@@ -719,10 +758,14 @@ def batch_norm_kernel(input: Tensor, running_mean: Tensor | None, running_var: T
     if training:  # torch sums a float32 batch in float64
         count = input.numel() // input.shape[1]
         wide = input.double()
-        mean = wide.mean(dims)
+        stats = _batch_statistics(input._data)
+        mean = with_values(lambda: wide.mean(dims), None if stats is None else stats[0], input)
         centered = wide - mean.reshape(shape)
-        var = (centered * centered).mean(dims)
-        _update_running(running_mean, running_var, mean, var * (count / (count - 1)), momentum)
+        var = with_values(lambda: (centered * centered).mean(dims), None if stats is None else stats[1], input)
+        if stats is None:
+            _update_running(running_mean, running_var, mean, var * (count / (count - 1)), momentum)
+        else:
+            _update_running_float32(running_mean, running_var, stats, count, momentum)
     else:
         mean, var = running_mean, running_var
     # Then, as torch's kernel: y = x * scale + shift per channel, each a fused multiply-add (one rounding),
@@ -741,6 +784,50 @@ def batch_norm_kernel(input: Tensor, running_mean: Tensor | None, running_var: T
     beta = bias.reshape(shape) if bias is not None else scale.new_zeros(())
     shift = fused_multiply_add(-mean.to(input.dtype).reshape(shape), scale, beta)
     return composite(fused_multiply_add(input, scale, shift), "NativeBatchNormBackward0", input, weight, bias)
+
+
+def _batch_statistics(x: np.ndarray) -> tuple | None:
+    """(mean, biased variance, sum of squared deviations) per channel of a float32 batch (N, C, *) as torch's
+    CPU kernel rounds them, as float64 arrays of float32 values; None for other dtypes.
+
+    With positions (H, W, ...) each channel is summed in float64 and the mean rounded; the squared
+    deviations (float32 products) are summed in float64 and stored as float32. Without (an (N, C) batch)
+    torch reads the rows as channels-last: each of its threads adds its even share of rows into a float32
+    buffer (the squares with a fused multiply-add), and the buffers are added in float64. The variance is
+    the stored sum over N in float32."""
+    if x.dtype != np.float32 or x.ndim < 2 or x.size == 0:
+        return None
+    n, c = x.shape[:2]
+    batch = np.ascontiguousarray(x).reshape(n, c, -1)
+    if batch.shape[2] == 1:
+        mean, squares = _channels_last_statistics(batch.reshape(n, c))
+    else:
+        mean = (batch.sum(axis=(0, 2), dtype=np.float64) / (batch.size // c)).astype(np.float32)
+        deviation = batch - mean[:, None]
+        squares = np.sum(deviation * deviation, axis=(0, 2), dtype=np.float64).astype(np.float32)
+    variance = squares / np.float32(batch.size // c)
+    return mean.astype(np.float64), variance.astype(np.float64), squares.astype(np.float64)
+
+
+def _channels_last_statistics(rows: np.ndarray) -> tuple:
+    """(mean, sum of squared deviations) per column of float32 rows, split between torch's threads as its
+    channels-last kernel splits them (see `_batch_statistics`). The squares' buffer is a chain of fused
+    multiply-adds, one row at a time (a loop over the batch, each step a whole row)."""
+    n = rows.shape[0]
+    threads = min(get_num_threads(), n)
+    size = -(-n // threads)
+    shares = [rows[start:start + size] for start in range(0, n, size)]
+    total = np.zeros(rows.shape[1], np.float64)
+    for share in shares:
+        total += np.add.accumulate(share, axis=0)[-1]  # (each column in order, in float32)
+    mean = (total / n).astype(np.float32)
+    squares = np.zeros(rows.shape[1], np.float64)
+    for share in shares:
+        buffer = np.zeros(rows.shape[1], np.float32)
+        for row in share - mean:
+            buffer = (np.multiply(row, row, dtype=np.float64) + buffer).astype(np.float32)
+        squares += buffer
+    return mean, squares.astype(np.float32)
 
 
 def _half_batch_norm_transform(input: Tensor, mean: Tensor, var: Tensor, weight: Tensor | None, bias: Tensor | None,
@@ -814,6 +901,24 @@ def _update_running(running_mean: Tensor | None, running_var: Tensor | None, mea
         if running is not None:  # in place and outside the graph, like torch's buffers
             with no_grad():
                 running.copy_((1 - momentum) * running.to(batch.dtype) + momentum * batch)
+
+
+def _update_running_float32(running_mean: Tensor | None, running_var: Tensor | None, stats: tuple, count: int,
+                            momentum: float) -> None:
+    """torch's step of float32 running statistics from its stored float32 batch statistics (`_batch_statistics`),
+    in float32: momentum * mean + (1 - momentum) * running, two roundings each for the mean; for the variance
+    (of the squares' sum over count - 1) the first product and the sum fused, as the compiled kernel does."""
+    step = np.float32(momentum)
+    keep = np.float32(1) - step
+    if running_mean is not None:
+        mean = stats[0].astype(np.float32)
+        with no_grad():
+            running_mean.copy_(Tensor._make(step * mean + keep * running_mean._data.astype(np.float32)))
+    if running_var is not None:
+        unbiased = stats[2].astype(np.float32) / np.float32(count - 1)
+        moved = (np.multiply(step, unbiased, dtype=np.float64) + keep * running_var._data.astype(np.float32))
+        with no_grad():
+            running_var.copy_(Tensor._make(moved.astype(np.float32)))
 
 
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:

@@ -63,10 +63,12 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
         out = group_norm(input.float(), num_groups, *(None if t is None else t.float() for t in (weight, bias)), eps)
         return composite(out.half(), "NativeGroupNormBackward0", input, weight, bias)
     grouped = input.reshape(n, num_groups, c // num_groups * math.prod(input.shape[2:]))  # no -1: n may be 0
-    mean = grouped.mean(-1, keepdim=True)
+    moments = _F.torch_moments(grouped, 1)
+    mean = _F.with_values(lambda: grouped.mean(-1, keepdim=True), moments[0], grouped)
     centered = grouped - mean
+    variance = _F.with_values(lambda: (centered * centered).mean(-1, keepdim=True), moments[1], grouped)
     # torch adds eps to the variance in float64 and rounds 1/sqrt once to the input's dtype
-    rstd = ((centered * centered).mean(-1, keepdim=True).double() + eps).rsqrt().to(input.dtype)
+    rstd = (variance.double() + eps).rsqrt().to(input.dtype)
     if weight is None and bias is None:
         return composite((centered * rstd).reshape(input.shape), "NativeGroupNormBackward0", input, weight, bias)
     # With weight or bias, torch computes y = x * scale + shift per channel, each as one fused multiply-add
