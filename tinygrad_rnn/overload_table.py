@@ -855,7 +855,15 @@ METHODS: dict[str, tuple[str, ...]] = {
         '(Tensor other)',
         '(Number other)',
     ),
+    'fmod_': (
+        '(Tensor other)',
+        '(Number other)',
+    ),
     'remainder': (
+        '(Tensor other)',
+        '(Number other)',
+    ),
+    'remainder_': (
         '(Tensor other)',
         '(Number other)',
     ),
@@ -907,6 +915,10 @@ METHODS: dict[str, tuple[str, ...]] = {
         '(Number other, *, str rounding_mode)',
     ),
     'lerp': (
+        '(Tensor end, Tensor weight)',
+        '(Tensor end, Number weight)',
+    ),
+    'lerp_': (
         '(Tensor end, Tensor weight)',
         '(Tensor end, Number weight)',
     ),
