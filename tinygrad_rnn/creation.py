@@ -327,6 +327,22 @@ def _is_int(a: Any) -> bool:
     return isinstance(a, (int, np.integer)) and not isinstance(a, bool)
 
 
+def steps_number(steps: Any) -> Any:
+    """linspace's and logspace's `steps` as torch's parser reads an int: a 0-d integer tensor (not a bool one)
+    is its number (torch.linspace(0, 1, n) with n from a tensor op); anything else is left for the caller's
+    checks."""
+    if isinstance(steps, Tensor) and steps.ndim == 0 and not steps.dtype.is_floating_point \
+            and not steps.dtype.is_complex and steps.dtype is not dtypes.bool:
+        return int(steps.item())
+    return steps
+
+
+def set_keywords(**keywords: Any) -> dict:
+    """The factory keywords a call set (those away from their defaults), for torch's 'invalid combination' error,
+    which lists the keywords given (dtype=torch.dtype): one given as its default cannot be told apart here."""
+    return {k: v for k, v in keywords.items() if v is not None and v is not False}
+
+
 # ------------------------------------------------------------------ filled tensors
 def _size(size: Sequence, kw: dict | None = None, name: str = "", device: Any = None) -> tuple:
     """The shape from f(2, 3), f((2, 3)) or f(size=(2, 3)); f() is torch's TypeError.
@@ -669,9 +685,11 @@ def check_0d_bounds(name: str, start: Any, end: Any) -> None:
 @factory
 def linspace(start: float, end: float, steps: int, *, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
+    steps = steps_number(steps)
     if not all(isinstance(v, (int, float, Tensor)) for v in (start, end)) \
             or not _is_int(steps):
-        raise invalid_combination("linspace", (start, end, steps))
+        raise invalid_combination("linspace", (start, end, steps),
+                                  kwargs=set_keywords(dtype=dtype, device=device, requires_grad=requires_grad))
     check_0d_bounds("linspace", start, end)
     check_device(device)  # before the values are looked at, as torch
     if steps < 0:

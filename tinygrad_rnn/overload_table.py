@@ -255,6 +255,12 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
         '(Tensor start, Number end, int steps, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)',
         '(Number start, Number end, int steps, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)',
     ),
+    'logspace': (
+        '(Tensor start, Tensor end, int steps, float base = 10.0, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)',
+        '(Number start, Tensor end, int steps, float base = 10.0, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)',
+        '(Tensor start, Number end, int steps, float base = 10.0, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)',
+        '(Number start, Number end, int steps, float base = 10.0, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)',
+    ),
     'randint': (
         '(int high, tuple of ints size, *, torch.Generator generator, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)',
         '(int high, tuple of ints size, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)',
@@ -849,7 +855,15 @@ METHODS: dict[str, tuple[str, ...]] = {
         '(Tensor other)',
         '(Number other)',
     ),
+    'fmod_': (
+        '(Tensor other)',
+        '(Number other)',
+    ),
     'remainder': (
+        '(Tensor other)',
+        '(Number other)',
+    ),
+    'remainder_': (
         '(Tensor other)',
         '(Number other)',
     ),
@@ -901,6 +915,10 @@ METHODS: dict[str, tuple[str, ...]] = {
         '(Number other, *, str rounding_mode)',
     ),
     'lerp': (
+        '(Tensor end, Tensor weight)',
+        '(Tensor end, Number weight)',
+    ),
+    'lerp_': (
         '(Tensor end, Tensor weight)',
         '(Tensor end, Number weight)',
     ),

@@ -18,7 +18,7 @@ FUNCTIONS = """sum mean prod std var nansum amax amin argmax argmin max min medi
 count_nonzero cumsum cumprod cummax cummin sort argsort topk norm where masked_fill masked_select index_select
 index_add gather scatter narrow select squeeze unsqueeze flatten transpose swapaxes movedim permute reshape flip
 roll chunk cat stack unbind diff tril triu diag t mm bmm matmul pow clamp softmax log_softmax eye rand randn
-zeros ones full arange linspace randint add sub mul div true_divide floor_divide maximum minimum fmod remainder eq ne
+zeros ones full arange linspace logspace randint add sub mul div true_divide floor_divide maximum minimum fmod remainder eq ne
 lt gt le ge atan2 logical_and logical_or lerp addmm outer dot clamp_min clamp_max repeat_interleave take tile unflatten
 index_put masked_scatter nonzero argwhere bincount histc multinomial normal bernoulli dropout empty full_like zeros_like
 ones_like rand_like randn_like randint_like randperm split_with_sizes tensor_split hsplit vstack hstack concat
@@ -30,7 +30,8 @@ count_nonzero cumsum cumprod cummax cummin sort argsort topk where masked_fill m
 index_add gather scatter narrow select squeeze unsqueeze flatten transpose swapaxes movedim permute reshape view
 flip roll chunk unbind diff tril triu diag mm bmm matmul pow clamp softmax log_softmax fill_ repeat expand
 new_zeros new_ones new_full index_fill masked_fill_ scatter_ index_add_ clamp_ pow_ add sub mul div true_divide
-floor_divide maximum minimum fmod remainder eq ne lt gt le ge atan2 logical_and logical_or add_ sub_ mul_ div_ lerp outer dot clamp_min clamp_max
+floor_divide maximum minimum fmod fmod_ remainder remainder_ eq ne lt gt le ge atan2 logical_and logical_or add_ sub_ mul_ div_ lerp lerp_
+outer dot clamp_min clamp_max
 repeat_interleave take tile expand_as view_as new_empty index_put masked_scatter nonzero bincount histc multinomial
 bernoulli split_with_sizes tensor_split hsplit kron aminmax nanmean quantile nanquantile logcumsumexp isclose allclose equal cross
 squeeze_ unsqueeze_ transpose_ cumsum_ sum_to_size as_strided unfold float double long int bool half contiguous clone

@@ -431,6 +431,38 @@ def test_clamp_refuses_bounds_in_torchs_words(call):
     check_error(call)
 
 
+# clamp with number bounds is torch's structured kernel: out= must have the result's dtype (the input's promoted
+# with the numbers, so Float for an integer input and 0.5), and X_ of an integer tensor refuses a float result
+# naming the tensor's type as C++ spells it ("long int"); tensor bounds keep the usual cast rule and words.
+CLAMP_DTYPE_REFUSALS = {
+    "clamp(int, 0.5, out=int32)": lambda m: m.clamp(m.tensor([1, 2]), 0.5, out=m.zeros(2, dtype=m.int32)),
+    "clamp_min(int, 0.5, out=long)": lambda m: m.clamp_min(m.tensor([1, 2]), 0.5, out=m.zeros(2, dtype=m.long)),
+    "clamp(int, max=0.5, out=bool)": lambda m: m.clamp(m.tensor([1, 2]), max=0.5, out=m.zeros(2, dtype=m.bool)),
+    "clamp(int32, 1, out=long)": lambda m: m.clamp(m.tensor([1, 2]).int(), 1, out=m.zeros(2, dtype=m.long)),
+    "clamp(int, t0.5, out=long)": lambda m: m.clamp(m.tensor([1, 2]), min=m.tensor(0.5), out=m.zeros(2, dtype=m.long)),
+    "int.clamp_(0.5)": lambda m: m.tensor([1, 2]).clamp_(0.5),
+    "int32.clamp_min_(0.5)": lambda m: m.tensor([1, 2]).int().clamp_min_(0.5),
+    "uint8.clamp_max_(0.5)": lambda m: m.tensor([1, 2]).to(m.uint8).clamp_max_(0.5),
+    "int16.clip_(0.5, 2)": lambda m: m.tensor([1, 2]).short().clip_(0.5, 2),
+    "bool.clamp_(1)": lambda m: m.tensor([True, False]).clamp_(1),
+    "clamp_(int, 0.5)": lambda m: m.clamp_(m.tensor([1, 2]), 0.5),
+    "int.clamp_(tensor 0.5)": lambda m: m.tensor([1, 2]).clamp_(max=m.tensor(0.5)),
+    "int32.clamp_(tensor 0.5)": lambda m: m.tensor([1, 2]).int().clamp_(min=m.tensor(0.5)),
+}
+
+
+@pytest.mark.parametrize("call", list(CLAMP_DTYPE_REFUSALS.values()), ids=list(CLAMP_DTYPE_REFUSALS))
+def test_clamp_refuses_out_and_inplace_dtypes_in_torchs_words(call):
+    check_error(call)
+
+
+def test_clamp_with_number_bounds_writes_an_out_of_the_result_dtype():
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        out = m.zeros(2, dtype=m.long)
+        assert m.clamp(m.tensor([True, False]), 1, out=out) is out and out.tolist() == [1, 1]
+
+
 def test_div_gradient_for_the_divisor_is_rounded_as_torchs():
     """torch computes it as -grad * ((a / b) / b); -grad * a / (b * b) differs in the last bit for about 3 in 4
     float32 inputs (a Gaussian policy's log_std.grad printed 1. where torch printed 1.0000)."""

@@ -48,6 +48,25 @@ def test_logspace_errors():
     check_error(lambda m: m.logspace(0, 1, 2, dtype=m.bool))
 
 
+@pytest.mark.parametrize("name", ["linspace", "logspace"])
+@pytest.mark.parametrize("steps", ["int64", "int32", "uint8"])
+def test_steps_may_be_a_0d_integer_tensor(name, steps):
+    """torch.linspace(0, 1, n) with n a tensor (a count from .sum() or a length tensor): torch's parser reads a
+    0-d integer tensor as the int."""
+    torch = require_torch()
+    ours, theirs = (getattr(m, name)(0, 2, m.tensor(3, dtype=getattr(m, steps))) for m in (tinygrad_rnn, torch))
+    _same(ours, theirs)
+
+
+@pytest.mark.parametrize("name", ["linspace", "logspace"])
+def test_steps_refused_as_torch_refuses_them(name):
+    check_error(lambda m: getattr(m, name)(0, 1, m.tensor(3.0)))  # a float, a bool or a 1-d tensor is no int
+    check_error(lambda m: getattr(m, name)(0, 1, m.tensor(True)))
+    check_error(lambda m: getattr(m, name)(0, 1, m.tensor([3])))
+    check_error(lambda m: getattr(m, name)(m.tensor(0.0), 1, 2.5, dtype=m.float64))  # with the keywords given
+    check_error(lambda m: getattr(m, name)(0, 1, m.tensor(-1)))
+
+
 @pytest.mark.parametrize(("args", "kwargs"), [((0, 3), {}), ((1, 2, 0.5), {}), ((0, 4), {"dtype": "int64"}),
                                               ((3, 0, -1), {"dtype": "float64"})])
 def test_range_includes_end_and_warns(args, kwargs):

@@ -130,6 +130,11 @@ CASES += ["x.t(1)", "x.t(1, 2)", "x.t(a=1)", "x.exp(1)", "x.sigmoid(1)", "x.tanh
           "x.fill_('a')", "x.to('a')", "x.type(3)", "x.masked_select(1)", "x.tril(1.5)", "x.diag(1.5)",
           "x.nansum(1.5)", "x.kthvalue(1.5)", "x.cummax(1.5)", "x.diff(1.5)", "x.movedim(1.5, 0)",
           "x.swapaxes(1.5, 0)"]
+# in-place forms the table lists (fmod_, remainder_, lerp_) and heaviside's values counted after self; linspace and
+# logspace with steps as a tensor (a 0-d integer one is its number)
+CASES += ["x.fmod_('a')", "x.remainder_([1.0])", "x.lerp_('a')", "x.lerp_(x)", "x.heaviside('a')", "x.heaviside_([1.0])",
+          "torch.heaviside(x, 'a')", "torch.linspace(0, 1, torch.tensor(3.0))", "torch.logspace(0, 1, torch.tensor([3]))",
+          "torch.logspace(0, 1, 2.5, 2.0, dtype=torch.float64)", "torch.linspace(0, 1, torch.tensor(3))"]
 # Left alone here (no parser errors, or calls of ours that work where torch's refuse): duplicate dims given spread out
 # (our count_nonzero, squeeze and squeeze_ take no spread dims; hsplit takes no spread indices), an index tensor of
 # floats (torch's IndexError), index_fill's and quantile's None, dropout's `train` (ours takes any truth value), the

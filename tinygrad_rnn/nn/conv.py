@@ -8,6 +8,7 @@ so the same manual_seed gives the same parameters.
 """
 from __future__ import annotations
 
+import marshal
 import math
 from typing import Any
 
@@ -20,7 +21,16 @@ from .layers import _empty
 from .module import Module
 from .parameter import Parameter
 
-_PADDING_MODES = {"zeros", "reflect", "replicate", "circular"}
+
+def _set_as_torch_prints_it(*names: str) -> set:
+    """A set of torch's to print in its error messages, laid out as torch's is. A set's order follows this
+    process's string hashes and, where two names collide, the order they went in; torch's set literal comes from
+    its module's .pyc, where marshal stores the names sorted by their marshalled bytes, so they go in that order."""
+    return set(sorted(names, key=marshal.dumps))
+
+
+_PADDING_MODES = _set_as_torch_prints_it("zeros", "reflect", "replicate", "circular")
+_PADDING_STRINGS = _set_as_torch_prints_it("same", "valid")
 
 
 def _check_kernel_size(kernel_size: Any) -> None:
@@ -71,12 +81,12 @@ class _ConvNd(Module):
         if out_channels % groups != 0:
             raise ValueError("out_channels must be divisible by groups")
         if isinstance(padding, str):
-            if padding not in ("same", "valid"):
-                raise ValueError(f"Invalid padding string {padding!r}, should be one of {{'valid', 'same'}}")
+            if padding not in _PADDING_STRINGS:
+                raise ValueError(f"Invalid padding string {padding!r}, should be one of {_PADDING_STRINGS}")
             if padding == "same" and any(s != 1 for s in (stride if isinstance(stride, (tuple, list)) else (stride,))):
                 raise ValueError("padding='same' is not supported for strided convolutions")
         if padding_mode not in _PADDING_MODES:
-            raise ValueError(f"padding_mode must be one of {{'circular', 'replicate', 'reflect', 'zeros'}}, "
+            raise ValueError(f"padding_mode must be one of {_PADDING_MODES}, "
                              f"but got padding_mode='{padding_mode}'")
 
     def _reversed_padding(self) -> tuple:

@@ -19,6 +19,7 @@ from ..argcheck import (
     NotAnOperand,
     as_called,
     binary_overloads,
+    cpp_type_name,
     invalid_combination,
     number_arg,
     tensor_arg,
@@ -1375,8 +1376,22 @@ def _refuse_bool_clamp(min: Any, max: Any) -> None:
 _CLAMP_SIGNATURES = FUNCTIONS["clamp"]
 
 
+def _clamp_inplace_cast(self: Tensor, *args: Any, **kwargs: Any) -> None:
+    """t.clamp_(0.5) of an integer t: torch's kernel for number bounds refuses the float result in its own words,
+    naming t's type as C++ spells it (long int, unsigned char), where tensor bounds give the usual Long."""
+    bounds = [b for b in (*args, kwargs.get("min"), kwargs.get("max")) if b is not None]
+    if not bounds or any(isinstance(b, Tensor) and b.ndim for b in bounds) or all(isinstance(b, Tensor) for b in bounds):
+        return
+    numbers = [b.item() if isinstance(b, Tensor) else b for b in bounds]  # (a 0-d tensor beside a number is one)
+    if all(type(n) in (bool, int, float) for n in numbers):
+        result = result_type(self, *numbers)
+        if dtypes._category(result) > dtypes._category(self.dtype):
+            raise RuntimeError(f"result type {result._legacy} can't be cast to the desired output type "
+                               f"{cpp_type_name(self.dtype)}")
+
+
 @op(out=True, inplace_function=True, inplace=True, aliases=("clip",), samples=_clamp_samples,
-    renumber_method_errors=True)
+    renumber_method_errors=True, inplace_check=_clamp_inplace_cast)
 @as_called("clamp", _CLAMP_SIGNATURES)
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     if not isinstance(input, Tensor):
@@ -1407,7 +1422,8 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
 _CLAMP_MIN_SIGNATURES, _CLAMP_MAX_SIGNATURES = FUNCTIONS["clamp_min"], FUNCTIONS["clamp_max"]
 
 
-@op(inplace_function=True, inplace=True, out=True, samples=unary(min=0.2), renumber_method_errors=True)
+@op(inplace_function=True, inplace=True, out=True, samples=unary(min=0.2), renumber_method_errors=True,
+    inplace_check=_clamp_inplace_cast)
 @as_called("clamp_min", _CLAMP_MIN_SIGNATURES)
 def clamp_min(input: Tensor, min: Any) -> Tensor:
     if not isinstance(min, OPERAND_TYPES):  # a numpy array, a list
@@ -1415,7 +1431,8 @@ def clamp_min(input: Tensor, min: Any) -> Tensor:
     return rename(clamp(input, min, None), "ClampMinBackward1" if isinstance(min, Tensor) else "ClampMinBackward0")
 
 
-@op(inplace_function=True, inplace=True, out=True, samples=unary(max=0.2), renumber_method_errors=True)
+@op(inplace_function=True, inplace=True, out=True, samples=unary(max=0.2), renumber_method_errors=True,
+    inplace_check=_clamp_inplace_cast)
 @as_called("clamp_max", _CLAMP_MAX_SIGNATURES)
 def clamp_max(input: Tensor, max: Any) -> Tensor:
     if not isinstance(max, OPERAND_TYPES):  # a numpy array, a list

@@ -587,7 +587,7 @@ class Heaviside(NoDerivative):
         return Tensor._make(np.asarray(np.heaviside(x._data, values._data)).astype(x._data.dtype))
 
 
-@op(inplace=True, out=True, differentiable=False, samples=_integer_samples)
+@op(inplace=True, out=True, differentiable=False, samples=_integer_samples, renumber_method_errors=True)
 def heaviside(input: Tensor, values: Tensor) -> Tensor:
     tensor_arg("heaviside", "values", values, 2)
     if input.dtype is not values.dtype:

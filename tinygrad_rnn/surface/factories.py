@@ -12,7 +12,17 @@ from ..argcheck import invalid_combination
 from ..core import dtypes
 from ..core.tensor import Tensor
 from ..core.warn_once import warn_once
-from ..creation import _finish, _is_int, check_0d_bounds, factory, from_numpy, integer_fill, tensor
+from ..creation import (
+    _finish,
+    _is_int,
+    check_0d_bounds,
+    factory,
+    from_numpy,
+    integer_fill,
+    set_keywords,
+    steps_number,
+    tensor,
+)
 from ..determinism import uninitialized
 from ..device import check_device
 from ..layout import check_layout, check_pin_memory
@@ -27,8 +37,10 @@ def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: Any
     (they must fit; 1.2 becomes 1), except that a single step checks its value instead."""
     check_0d_bounds("logspace", start, end)
     start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
+    steps = steps_number(steps)
     if not all(isinstance(v, (int, float)) for v in (start, end)) or not _is_int(steps):
-        raise invalid_combination("logspace", (start, end, steps))
+        raise invalid_combination("logspace", (start, end, steps, *([base] if base != 10.0 else [])),
+                                  kwargs=set_keywords(dtype=dtype, device=device, requires_grad=requires_grad))
     check_device(device)  # before the values are looked at, as torch
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")

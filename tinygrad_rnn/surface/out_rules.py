@@ -12,6 +12,7 @@ from typing import Any
 from ..argcheck import cpp_type_name, is_int, is_torch_dtype, wrong_out_dtype
 from ..core import dtypes
 from ..core.tensor import Tensor
+from ..ops.promotion import result_type
 from ..ops.shape import normalize_dim
 from .overlap import UNCHECKED, rule_of
 
@@ -221,6 +222,22 @@ def _same_dtype_as_input(message: Callable[[Any, Any], str]) -> Callable[[Any, t
     return _out_dtype_rule(lambda given, out: out is not given, message)
 
 
+def _clamp_out(out: Any, args: tuple, kwargs: dict) -> None:
+    """clamp with number bounds is a structured kernel: out must have the result's dtype, the input's promoted
+    with the numbers (clamp(int tensor, 0.5, out=long) expects Float). Tensor bounds cast as most ops do."""
+    source = args[0] if args else kwargs.get("input")
+    bounds = [b for b in (*args[1:], kwargs.get("min"), kwargs.get("max")) if b is not None]
+    if not isinstance(out, Tensor) or not isinstance(source, Tensor) or not bounds:
+        return
+    if any(isinstance(b, Tensor) and b.ndim for b in bounds) or all(isinstance(b, Tensor) for b in bounds):
+        return
+    numbers = [b.item() if isinstance(b, Tensor) else b for b in bounds]  # (a 0-d tensor beside a number is one)
+    if all(isinstance(n, (bool, int, float)) for n in numbers):
+        expected = result_type(source, *numbers)
+        if out.dtype is not expected:
+            raise RuntimeError(f"Found dtype {out.dtype._legacy} but expected {expected._legacy}")
+
+
 def _matmul_out(out: Any, args: tuple, kwargs: dict) -> None:
     """matmul of two vectors is torch's dot, with dot's words for an out of another dtype; else mm's."""
     a, b = (list(args) + [kwargs.get("input"), kwargs.get("other")])[:2]
@@ -234,8 +251,9 @@ _OUT_DTYPE_CHECKS = {
     "matmul": _matmul_out,
     # these want `out` of the input's dtype, checked before anything is computed
     **dict.fromkeys(["abs", "absolute", "neg", "sign", "sgn", "frac", "floor", "ceil", "trunc", "round",
-                     "bitwise_not", "clamp", "clamp_min", "clamp_max"], _same_dtype_as_input(
+                     "bitwise_not"], _same_dtype_as_input(
         lambda given, out: f"Found dtype {out._legacy} but expected {given._legacy}")),
+    **dict.fromkeys(["clamp", "clamp_min", "clamp_max"], _clamp_out),
     "nan_to_num": _same_dtype_as_input(
         lambda given, out: f"nan_to_num: dtype of out: {out._legacy} should be same as input: {given._legacy}"),
     "any": _bool_out("any"), "all": _bool_out("all"),
