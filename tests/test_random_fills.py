@@ -298,3 +298,22 @@ def test_normal_of_tensors_that_do_not_broadcast_raises_torchs_error(mean_shape,
             lib.normal(lib.zeros(mean_shape), lib.ones(std_shape))
         messages.append(str(caught.value))
     assert messages[1] == messages[0]
+
+
+BAD_GENERATOR_FIRST = {  # found by the random_args fuzz family: each call also has a bad value after the generator
+    "rand": lambda m: m.rand(-1, generator=7), "randn": lambda m: m.randn(-1, generator=7),
+    "normal": lambda m: m.normal(0.0, -1.0, (2,), generator=7), "bernoulli": lambda m: m.bernoulli(m.zeros(2), 3.0, generator=7),
+    "multinomial(out=)": lambda m: m.multinomial(m.zeros(2), 0, generator=7, out=m.zeros(0)),
+    "poisson": lambda m: m.poisson(-m.ones(2), generator=7), "uniform_": lambda m: m.zeros(2).uniform_(2.0, -1.0, generator=7),
+    "geometric_": lambda m: m.zeros(2).geometric_(1.5, generator=7),
+    "log_normal_": lambda m: m.zeros(2).log_normal_(1.0, -1.0, generator=7),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_GENERATOR_FIRST))
+def test_a_generator_that_is_not_one_is_refused_before_the_values(case):
+    """torch's parser checks every argument's type before the sampler looks at a size or a parameter."""
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        with pytest.raises(TypeError):
+            BAD_GENERATOR_FIRST[case](m)

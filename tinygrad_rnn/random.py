@@ -446,11 +446,17 @@ def fork_rng(devices: Any = None, enabled: bool = True, _caller: str = "fork_rng
         set_rng_state(saved)
 
 
-def _rng(generator: Generator | None, fn: str = "") -> TorchStream:
-    """The stream of `generator` (the default one for None); `fn` names the caller in the TypeError."""
+def check_generator(generator: Any, fn: str = "") -> None:
+    """torch's parser refuses a generator that is not a Generator before any value is looked at (a negative size,
+    a p out of range), so every sampler calls this first; `fn` names the caller in the TypeError."""
     if generator is not None and not isinstance(generator, Generator):
         raise TypeError(f"{fn + '(): ' if fn else ''}argument 'generator' must be torch.Generator, not "
                         f"{type(generator).__name__}")
+
+
+def _rng(generator: Generator | None, fn: str = "") -> TorchStream:
+    """The stream of `generator` (the default one for None); `fn` names the caller in the TypeError."""
+    check_generator(generator, fn)
     return (generator or default_generator).np
 
 
@@ -465,6 +471,7 @@ def _float_dtype(dtype: Any, kernel: str) -> dtypes.dtype:
 def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
           requires_grad: bool = False, **kw: Any) -> Tensor:
     """Standard normal values of the default float dtype (float32)."""
+    check_generator(generator, "randn")
     shape = check_size(_size(size, kw, "randn", device))  # torch parses the size before it looks at the dtype
     if not math.prod(shape) and dtype is not None:  # torch runs no kernel for an empty result, whatever the dtype
         return _finish(Tensor._make(np.empty(shape, dtypes.as_dtype(dtype).np)), requires_grad, device)
@@ -477,6 +484,7 @@ def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, dev
 def rand(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
          requires_grad: bool = False, **kw: Any) -> Tensor:
     """Uniform values in [0, 1)."""
+    check_generator(generator, "rand")
     shape = check_size(_size(size, kw, "rand", device))
     d = _float_dtype(dtype, "check_uniform_bounds")
     data = _rng(generator).uniform_values(math.prod(shape), 0.0, 1.0, d.np).reshape(shape)
@@ -719,6 +727,7 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Gene
     """Normal values: of `size` from the numbers mean and std (the only overload that takes dtype, device,
     requires_grad, layout, pin_memory, and 0-d tensors as the numbers), or of the broadcast shape of mean
     and std when either is a tensor."""
+    check_generator(generator, "normal")
     options = dtype is not None or device is not None or requires_grad or layout is not None or pin_memory
     if size is not None or options:
         if size is None or any(isinstance(x, Tensor) and x.ndim for x in (mean, std)):  # no such overload
@@ -748,6 +757,7 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Gene
 
 def bernoulli(input: Tensor, p: Any = None, *, generator: Generator | None = None) -> Tensor:
     """1 with probability p (the values of `input`, or the number p), else 0."""
+    check_generator(generator, "bernoulli")
     if p is not None and not 0 <= p <= 1:
         raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={float(p):g}")
     stream = _rng(generator)
@@ -767,6 +777,7 @@ def bernoulli(input: Tensor, p: Any = None, *, generator: Generator | None = Non
 def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
                 generator: Generator | None = None) -> Tensor:
     """Draw indices with probability proportional to the (non-negative) weights in each row."""
+    check_generator(generator, "multinomial")
     tensor_arg("multinomial", "input", input, 1)
     num_samples = int_arg("multinomial", "num_samples", num_samples, 2)
     replacement = bool_arg("multinomial", "replacement", replacement, 3)
@@ -796,6 +807,7 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
 
 def check_multinomial_out(out: Any, args: tuple, kwargs: dict) -> None:
     """torch.multinomial(..., out=o) writes int64 indices into no other dtype."""
+    check_generator(kwargs.get("generator"), "multinomial")
     if isinstance(out, Tensor) and out.dtype is not dtypes.int64:
         raise RuntimeError(f"multinomial expects Long tensor out, got: {out.dtype._legacy}")
 
@@ -898,12 +910,14 @@ def _check_uniform_bounds(t: Tensor, a: float, b: float) -> None:
 
 def fill_uniform(t: Tensor, a: float, b: float, generator: Generator | None) -> Tensor:
     """In place: U(a, b), drawn as torch draws for the tensor's dtype."""
+    check_generator(generator, "uniform_")
     a, b = float_arg("uniform_", "from", a, 1), float_arg("uniform_", "to", b, 2)  # (a 0-d tensor as its float)
     _check_uniform_bounds(t, a, b)
     return _fill(t, _rng(generator).uniform_values(t.numel(), a, b, t._data.dtype))
 
 
 def fill_normal(t: Tensor, mean: float, std: float, generator: Generator | None) -> Tensor:
+    check_generator(generator, "normal_")
     mean, std = float_arg("normal_", "mean", mean, 1), float_arg("normal_", "std", std, 2)
     if not std >= 0.0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {float(std):g}")
@@ -918,6 +932,7 @@ def fill_normal(t: Tensor, mean: float, std: float, generator: Generator | None)
 
 def fill_bernoulli(t: Tensor, p: Any, generator: Generator | None) -> Tensor:
     """In place: 1 with probability p (a number, or a tensor of probabilities), else 0."""
+    check_generator(generator, "bernoulli_")
     if isinstance(p, Tensor):
         probabilities = np.broadcast_to(p._data, t.shape).transpose(_memory_order(t)).ravel()
         return _fill(t, bernoulli(Tensor._make(probabilities), generator=generator)._data)
@@ -935,6 +950,7 @@ def _value_range(kind: np.dtype) -> tuple:
 
 def fill_random(t: Tensor, low: int, high: Any, generator: Generator | None) -> Tensor:
     """In place: integers in [low, high), or [0, low) when high is None."""
+    check_generator(generator, "random_")
     if high is None:
         low, high = 0, low
     if not low < high:
@@ -971,6 +987,7 @@ def _positive(value: float, what: str, name: str) -> None:
 
 def fill_cauchy(t: Tensor, median: float, sigma: float, generator: Generator | None) -> Tensor:
     """In place: median + sigma * tan(pi * (u - 1/2)), one double uniform u per element, as torch."""
+    check_generator(generator, "cauchy_")
     median, sigma = float_arg("cauchy_", "median", median, 1), float_arg("cauchy_", "sigma", sigma, 2)
     _positive(sigma, "sigma", "cauchy_")
     _continuous(t, "Cauchy")
@@ -980,6 +997,7 @@ def fill_cauchy(t: Tensor, median: float, sigma: float, generator: Generator | N
 
 def fill_exponential(t: Tensor, lambd: float, generator: Generator | None) -> Tensor:
     """In place: -1 / lambd * log1p(-u), one double uniform u per element, as torch."""
+    check_generator(generator, "exponential_")
     lambd = float_arg("exponential_", "lambd", lambd, 1)
     _positive(lambd, "lambda", "exponential_")
     if t.numel():  # torch checks the dtype in its kernel, which an empty tensor skips
@@ -990,6 +1008,7 @@ def fill_exponential(t: Tensor, lambd: float, generator: Generator | None) -> Te
 
 def fill_geometric(t: Tensor, p: float, generator: Generator | None) -> Tensor:
     """In place: the number of trials to the first success, ceil(log(u) / log(1 - p)), as torch."""
+    check_generator(generator, "geometric_")
     p = float_arg("geometric_", "p", p, 1)
     if not 0 < p < 1:
         raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p:g}")
@@ -1001,6 +1020,7 @@ def fill_geometric(t: Tensor, p: float, generator: Generator | None) -> Tensor:
 
 def fill_log_normal(t: Tensor, mean: float, std: float, generator: Generator | None) -> Tensor:
     """In place: exp of a normal(mean, std) draw per element, drawn one at a time as torch does."""
+    check_generator(generator, "log_normal_")
     mean, std = float_arg("log_normal_", "mean", mean, 1), float_arg("log_normal_", "std", std, 2)
     _positive(std, "std", "log_normal_")
     if not t.dtype.is_floating_point and t.numel():  # the kernel checks the dtype; an empty tensor skips it

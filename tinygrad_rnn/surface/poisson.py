@@ -15,11 +15,12 @@ from ..core import dtypes
 from ..core.function import rename
 from ..core.grad_mode import is_grad_enabled
 from ..core.tensor import Tensor
-from ..random import TorchStream, _rng
+from ..random import TorchStream, _rng, check_generator
 
 
 def poisson(input: Tensor, generator: Any = None) -> Tensor:
     """A tensor of input's shape and dtype; element i ~ Poisson(input[i]). No gradient flows."""
+    check_generator(generator, "poisson")
     if not input.dtype.is_floating_point:
         raise NotImplementedError(f"\"poisson_cpu\" not implemented for '{input.dtype._legacy}'")
     rates = input.detach().numpy()
