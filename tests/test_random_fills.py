@@ -317,3 +317,18 @@ def test_a_generator_that_is_not_one_is_refused_before_the_values(case):
     for m in (tinygrad_rnn, torch):
         with pytest.raises(TypeError):
             BAD_GENERATOR_FIRST[case](m)
+
+
+@pytest.mark.parametrize("draw", [
+    lambda m: m.zeros(4, dtype=m.int64).random_(2**28 - 1), lambda m: m.zeros(4, dtype=m.int64).random_(2**28),
+    lambda m: m.zeros(4, dtype=m.float64).random_(-2**27, 2**27), lambda m: m.randint(2**31, (4,)),
+    lambda m: m.zeros(4, dtype=m.int32).random_(), lambda m: m.zeros(4, dtype=m.int64).random_()])
+def test_integer_draws_widen_to_64_bits_where_torchs_do(draw):
+    """A span of 2^28 or more takes a 64-bit draw per value in torch's from/to kernel (random_(from, to),
+    randint), while random_() of a 32-bit type's whole range takes a 32-bit one (found by the random_args family)."""
+    torch = require_torch()
+    values = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        values.append(draw(m).tolist())
+    assert values[0] == values[1]

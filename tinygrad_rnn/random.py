@@ -144,11 +144,15 @@ class TorchStream:
     def standard_normal(self, size: Any = None, dtype: Any = np.float64) -> Any:
         return self._shaped(size, lambda n: self.normal_values(n, 0.0, 1.0, dtype))
 
-    def integers(self, low: int, high: Any = None, size: Any = None, dtype: Any = np.int64) -> Any:
+    def integers(self, low: int, high: Any = None, size: Any = None, dtype: Any = np.int64,
+                 wide_from: int = 2**28) -> Any:
+        """low + a draw modulo the span: a 64-bit draw for a span of `wide_from` or more, else a 32-bit one.
+        torch's from/to kernel (random_(from, to), randint) widens from 2^28 (measured on 2.13: a span of
+        2^28 - 1 takes one 32-bit draw, 2^28 one 64-bit draw); random_() of a whole type's range from 2^32."""
         if high is None:
             low, high = 0, low
         span = int(high) - int(low)
-        draw = self.random64 if span >= 2**32 else self.random32
+        draw = self.random64 if span >= wide_from else self.random32
         return self._shaped(size, lambda n: ((draw(n) % np.uint64(span)).astype(np.int64) + int(low)).astype(dtype))
 
     def permutation(self, n: Any) -> np.ndarray:
@@ -948,8 +952,9 @@ def _value_range(kind: np.dtype) -> tuple:
     return -float(np.finfo(kind).max), float(np.finfo(kind).max)
 
 
-def fill_random(t: Tensor, low: int, high: Any, generator: Generator | None) -> Tensor:
-    """In place: integers in [low, high), or [0, low) when high is None."""
+def fill_random(t: Tensor, low: int, high: Any, generator: Generator | None, whole_range: bool = False) -> Tensor:
+    """In place: integers in [low, high), or [0, low) when high is None; `whole_range`: random_() with no
+    bounds, whose kernel is another one than random_(from, to)'s."""
     check_generator(generator, "random_")
     if high is None:
         low, high = 0, low
@@ -959,7 +964,7 @@ def fill_random(t: Tensor, low: int, high: Any, generator: Generator | None) -> 
     for what, value in (("from", low), ("to - 1", high - 1)):
         if not smallest <= value <= largest:
             raise RuntimeError(f"{what} is out of bounds for {_C_TYPE.get(t.dtype.name) or _CPP_FLOAT[t.dtype.name]}")
-    return _fill(t, _rng(generator).integers(low, high, t.numel()))
+    return _fill(t, _rng(generator).integers(low, high, t.numel(), wide_from=2**32 if whole_range else 2**28))
 
 
 # ------------------------------------------------------------------ more in-place fills (torch's draws)

@@ -3387,7 +3387,7 @@ def _random_call(draw):
         kw["dtype"] = D(draw(st.sampled_from(DTYPES)))
     if draw(st.integers(0, 2)) == 0:
         kw["generator"] = "seeded" if draw(st.integers(0, 3)) else "bad"
-    if name in ("rand", "randn", "randint", "randperm", "normal", "bernoulli", "multinomial", "poisson") and \
+    if name in ("rand", "randn", "randint", "randperm", "normal", "bernoulli", "multinomial") and \
             draw(st.integers(0, 3)) == 0:
         kw["out"] = T(np.zeros(draw(st.sampled_from([(0,), (2,), (3,)])), draw(st.sampled_from(["float32", "int64",
                                                                                                "float64"]))))
@@ -3438,4 +3438,15 @@ def random_args(draw):
     return Call(f"random {name}", run, ((target,) if target is not None else ()) + args, kw)
 
 
-CATALOG.update({"random_args": random_args()})
+def _random_beyond_the_floats_integers(call: Call) -> bool:
+    """A deliberate difference, kept out of the harness: random_ into a float32 (float16) tensor with a span
+    beyond 2^24 (2^11), the integers that type holds exactly. torch warns that the range is out of bounds for
+    the type's precision and draws other numbers than its int64 and float64 kernels do; ours draws those, rounded."""
+    if call.label != "random random_" or call.args[0].array.dtype not in (np.float32, np.float16):
+        return False
+    bounds = [a for a in call.args[1:] if isinstance(a, int)]
+    span = bounds[-1] - (bounds[0] if len(bounds) == 2 else 0) if bounds else 0
+    return span > (2**24 if call.args[0].array.dtype == np.float32 else 2**11)
+
+
+CATALOG.update({"random_args": random_args().filter(lambda c: not _random_beyond_the_floats_integers(c))})
