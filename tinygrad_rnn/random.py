@@ -25,6 +25,7 @@ fused multiply-add we compute that exactly (`_fma64`, `_fma32`).
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 import struct
 from collections.abc import Iterator
@@ -471,11 +472,21 @@ def _float_dtype(dtype: Any, kernel: str) -> dtypes.dtype:
     return d
 
 
+def _generator_first(fn: Any) -> Any:
+    """fn, refusing a generator that is not one before anything else (before factory's out= checks)."""
+    @functools.wraps(fn)
+    def checked(*args: Any, **kw: Any) -> Tensor:
+        check_generator(kw.get("generator"), fn.__name__)
+        return fn(*args, **kw)
+
+    return checked
+
+
+@_generator_first
 @factory
 def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
           requires_grad: bool = False, **kw: Any) -> Tensor:
     """Standard normal values of the default float dtype (float32)."""
-    check_generator(generator, "randn")
     shape = check_size(_size(size, kw, "randn", device))  # torch parses the size before it looks at the dtype
     if not math.prod(shape) and dtype is not None:  # torch runs no kernel for an empty result, whatever the dtype
         return _finish(Tensor._make(np.empty(shape, dtypes.as_dtype(dtype).np)), requires_grad, device)
@@ -484,11 +495,11 @@ def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, dev
     return _finish(Tensor._make(data), requires_grad, device)
 
 
+@_generator_first
 @factory
 def rand(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
          requires_grad: bool = False, **kw: Any) -> Tensor:
     """Uniform values in [0, 1)."""
-    check_generator(generator, "rand")
     shape = check_size(_size(size, kw, "rand", device))
     d = _float_dtype(dtype, "check_uniform_bounds")
     data = _rng(generator).uniform_values(math.prod(shape), 0.0, 1.0, d.np).reshape(shape)

@@ -3440,13 +3440,15 @@ def random_args(draw):
 
 def _random_beyond_the_floats_integers(call: Call) -> bool:
     """A deliberate difference, kept out of the harness: random_ into a float32 (float16) tensor with a span
-    beyond 2^24 (2^11), the integers that type holds exactly. torch warns that the range is out of bounds for
+    beyond 2^24 (2^11), the integers that type holds exactly (and randint into such an out=). torch warns that the range is out of bounds for
     the type's precision and draws other numbers than its int64 and float64 kernels do; ours draws those, rounded."""
-    if call.label != "random random_" or call.args[0].array.dtype not in (np.float32, np.float16):
+    target = call.args[0] if call.label == "random random_" else call.kwargs.get("out")  # (randint(out=) too)
+    if call.label not in ("random random_", "random randint") or not isinstance(target, T) or \
+            target.array.dtype not in (np.float32, np.float16):
         return False
-    bounds = [a for a in call.args[1:] if isinstance(a, int)]
+    bounds = [a for a in call.args[1 if call.label == "random random_" else 0:] if isinstance(a, int)]
     span = bounds[-1] - (bounds[0] if len(bounds) == 2 else 0) if bounds else 0
-    return span > (2**24 if call.args[0].array.dtype == np.float32 else 2**11)
+    return span > (2**24 if target.array.dtype == np.float32 else 2**11)
 
 
 CATALOG.update({"random_args": random_args().filter(lambda c: not _random_beyond_the_floats_integers(c))})
