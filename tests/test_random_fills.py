@@ -333,3 +333,25 @@ def test_integer_draws_widen_to_64_bits_where_torchs_do(draw):
         m.manual_seed(0)
         values.append(draw(m).tolist())
     assert values[0] == values[1]
+
+
+@pytest.mark.parametrize("rates", [[float("inf"), 3.0, 30.0], [1e30, 1e19, 1e18, 5e3]])
+def test_poisson_of_an_infinite_or_huge_rate_is_torchs_int64_cast(rates):
+    """torch casts the drawn count to int64 as C++ does: inf, NaN or beyond 2^63 is -2^63 (random_args family)."""
+    torch = require_torch()
+    values = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        values.append(m.poisson(m.tensor(rates)).tolist())
+    assert values[0] == values[1]
+
+
+def test_poisson_of_a_nan_rate_is_refused_as_a_negative_one():
+    check_error(lambda m: m.poisson(m.tensor([float("nan"), 1.0])))
+
+
+@pytest.mark.parametrize("std_dtype", ["float64", "float16"])
+def test_normal_of_two_tensors_has_means_dtype(std_dtype):
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        assert m.normal(m.ones(1), m.ones(1, 2, dtype=getattr(m, std_dtype))).dtype == m.float32

@@ -767,7 +767,8 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Gene
     check_shapes_broadcast(mean_shape, std_shape)  # (torch's message, not numpy's ValueError)
     shape = np.broadcast_shapes(mean_shape, std_shape)
     d = mean.dtype if isinstance(mean, Tensor) else std.dtype
-    return randn(shape, generator=generator, dtype=d) * std + mean
+    drawn = randn(shape, generator=generator, dtype=d) * std + mean
+    return drawn if drawn.dtype is d else drawn.to(d)  # torch writes into a tensor of mean's dtype
 
 
 def bernoulli(input: Tensor, p: Any = None, *, generator: Generator | None = None) -> Tensor:

@@ -373,6 +373,8 @@ POOL_ARGUMENT_ORDER = {  # found by the conv_pool_args fuzz family
     "avg_pool2d: divisor before dims": lambda m: m.nn.functional.avg_pool2d(m.ones(1, 0), (2, 3), divisor_override=0),
     "avg_pool2d: kernel length before dims": lambda m: m.nn.functional.avg_pool2d(m.ones(1, 0), (2, 3, 4)),
     "avg_pool2d: stride length before dims": lambda m: m.nn.functional.avg_pool2d(m.ones(1, 2), 2, stride=(1, 2, 3)),
+    "a negative stride whose windows fit": lambda m: m.nn.functional.avg_pool1d(m.ones(2, 4, 1), 1, stride=-1),
+    "a negative stride, 2-d": lambda m: m.nn.functional.max_pool2d(m.ones(2, 4, 3), 1, stride=(1, -2)),
 }
 
 

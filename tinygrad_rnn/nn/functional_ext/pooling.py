@@ -86,6 +86,10 @@ def _geometry(x: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: 
         sides = ((1,) if nd == 1 else ()) + kernel
         shown = " ".join(f"k{c}: {k}" for c, k in zip(_LETTERS[-len(sides):], sides))
         raise RuntimeError(f"kernel size should be greater than zero, but got {shown}")
+    if any(s < 0 for s in stride):  # (a window that fits would give a positive output size: checked first)
+        sides = ((1,) if nd == 1 else ()) + stride
+        shown = " ".join(f"d{c}: {s}" for c, s in zip(_LETTERS[-len(sides):], sides))
+        raise RuntimeError(f"stride should be greater than zero, but got {shown}")
     if any(d <= 0 for d in dilation):
         shown = " ".join(f"dilation{c}: {d}" for c, d in zip(_LETTERS[-nd:], dilation)) if nd > 1 else \
             f"dilation: {dilation[0]}"
