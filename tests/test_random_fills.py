@@ -303,6 +303,8 @@ def test_normal_of_tensors_that_do_not_broadcast_raises_torchs_error(mean_shape,
 BAD_GENERATOR_FIRST = {  # found by the random_args fuzz family: each call also has a bad value after the generator
     "rand": lambda m: m.rand(-1, generator=7), "randn": lambda m: m.randn(-1, generator=7),
     "randn(out=)": lambda m: m.randn(2, dtype=m.uint8, generator=7, out=m.zeros(0, dtype=m.float64)),
+    "randperm(out=)": lambda m: m.randperm(5, dtype=m.int32, generator=7, out=m.zeros(0)),
+    "bernoulli(p, out=)": lambda m: m.bernoulli(m.zeros(0), 0.3, out=m.zeros(3, dtype=m.int64)),  # (no such overload)
     "normal": lambda m: m.normal(0.0, -1.0, (2,), generator=7), "bernoulli": lambda m: m.bernoulli(m.zeros(2), 3.0, generator=7),
     "multinomial(out=)": lambda m: m.multinomial(m.zeros(2), 0, generator=7, out=m.zeros(0)),
     "poisson": lambda m: m.poisson(-m.ones(2), generator=7), "uniform_": lambda m: m.zeros(2).uniform_(2.0, -1.0, generator=7),

@@ -482,6 +482,19 @@ def _generator_first(fn: Any) -> Any:
     return checked
 
 
+def _randperm_generator_first(fn: Any) -> Any:
+    """randperm, refusing a generator that is not one before factory's out= checks, with torch's parser error."""
+    @functools.wraps(fn)
+    def checked(*args: Any, **kw: Any) -> Tensor:
+        generator = kw.get("generator")
+        if generator is not None and not isinstance(generator, Generator):
+            raise invalid_combination("randperm", args, _RANDPERM_SIGNATURES,
+                                      {k: v for k, v in kw.items() if v is not None and v is not False})
+        return fn(*args, **kw)
+
+    return checked
+
+
 @_generator_first
 @factory
 def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
@@ -635,6 +648,7 @@ def _check_integer_range(low: int, high: int, d: dtypes.dtype) -> None:
 _RANDPERM_SIGNATURES = FUNCTIONS["randperm"]
 
 
+@_randperm_generator_first
 @factory
 def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
@@ -819,6 +833,13 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
     else:
         out = _cumulative_search(input._data.reshape(rows.shape), num_samples, rng)
     return Tensor._make(out.reshape(w.shape[:-1] + (num_samples,)).astype(np.int64))
+
+
+def check_bernoulli_out(out: Any, args: tuple, kwargs: dict) -> None:
+    """torch.bernoulli(input, p, out=o): the overload with a number p takes no out (torch's parser refuses it)."""
+    p = args[1] if len(args) > 1 else kwargs.get("p")
+    if p is not None:
+        raise invalid_combination("bernoulli", args, None, {**kwargs, "out": out})
 
 
 def check_multinomial_out(out: Any, args: tuple, kwargs: dict) -> None:
