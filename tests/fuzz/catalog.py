@@ -3332,8 +3332,10 @@ _UNDEFINED = [math.nan, math.inf, -math.inf, 1e20, -1e20, 300.0, -200.0, 70000.0
 
 
 def _python_leaves():
+    # (no Python complex numbers: a deliberate difference kept out, we refuse the complex dtype they infer with a
+    # NotImplementedError before reading any value, where torch may first fail on a ragged list with a TypeError)
     return st.one_of(st.integers(-3, 3), st.sampled_from([2**40, -(2**63), 2**63, 2**64]), st.floats(-3, 3),
-                     st.booleans(), st.sampled_from([None, "1", 1j, float("nan")]),
+                     st.booleans(), st.sampled_from([None, "1", float("nan")]),
                      st.sampled_from(["float32", "int64", "bool", "int8", "uint8", "float16"]).map(
                          lambda n: np.ones((), n)[()]))
 
