@@ -284,8 +284,9 @@ def test_errors_name_types_from_other_modules_as_torch(call):
 @pytest.mark.parametrize("make", MAKERS[:3] + [lambda m, a: m.tensor([a[0]])])
 @pytest.mark.parametrize("kind", ["u2", "u4", "u8"])
 def test_an_unsigned_array_wider_than_a_byte_says_we_have_no_such_tensors(make, kind):
-    """torch makes uint16/32/64 tensors (with few ops); we have none, and say so rather than list them as supported."""
-    with pytest.raises(TypeError, match=f"tinygrad_rnn has no {np.dtype(kind).name} tensors"):
+    """torch makes uint16/32/64 tensors (with few ops); we have none, and say so with a NotImplementedError (a gap of
+    ours, not a wrong argument) rather than list them as supported."""
+    with pytest.raises(NotImplementedError, match=f"tinygrad_rnn has no {np.dtype(kind).name} tensors"):
         make(tinygrad_rnn, np.zeros(2, dtype=kind))
 
 
@@ -336,3 +337,27 @@ def test_like_factories_keep_the_layout_as_torchs_preserve_format(case):
                 m.rand_like(x, memory_format=m.contiguous_format)]
         seen.append(([t.stride() for t in made], [(str(t.dtype), t.tolist()) for t in made[:3]]))
     assert seen[0] == seen[1]
+
+
+TENSORS_IN_DATA = {  # found by the dtype_conversions fuzz family
+    "a list of int tensors": lambda m: m.tensor([m.tensor([1, 2]), m.tensor([3, 4])]),
+    "a bool tensor": lambda m: m.tensor([m.tensor([True, False])]),
+    "a float tensor into int64": lambda m: m.tensor([m.tensor([2.5])], dtype=m.int64),
+    "a float tensor's elements into int64": lambda m: m.tensor([[1, 2], m.tensor([1.5, 2.5])], dtype=m.int64),
+    "too big for uint8": lambda m: m.tensor([[1, 2], m.tensor([300, 2])], dtype=m.uint8),
+    "a 0-d tensor as a row": lambda m: m.tensor([[1, 2], m.tensor(3)]),
+}
+
+
+@pytest.mark.parametrize("case", list(TENSORS_IN_DATA))
+def test_tensors_inside_data_fail_as_in_torch(case):
+    """A multi-element tensor where torch.tensor wants a scalar: read with __index__ for an integer or bool
+    result (a TypeError), with float() for a float one (a ValueError)."""
+    check_error(TENSORS_IN_DATA[case])
+
+
+def test_a_tensor_after_the_first_row_is_read_as_a_row():
+    """The first item decides the shape; a tensor later on is read element by element, as torch does."""
+    check_parity(lambda m: m.tensor([[1, 2], m.tensor([3, 4])]))
+    check_parity(lambda m: m.tensor([[1, 2], m.tensor([1.5, 2.5])]))
+    check_parity(lambda m: m.tensor([[1, 2], (5, 6), m.tensor([True, False])]))

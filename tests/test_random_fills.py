@@ -298,3 +298,62 @@ def test_normal_of_tensors_that_do_not_broadcast_raises_torchs_error(mean_shape,
             lib.normal(lib.zeros(mean_shape), lib.ones(std_shape))
         messages.append(str(caught.value))
     assert messages[1] == messages[0]
+
+
+BAD_GENERATOR_FIRST = {  # found by the random_args fuzz family: each call also has a bad value after the generator
+    "rand": lambda m: m.rand(-1, generator=7), "randn": lambda m: m.randn(-1, generator=7),
+    "randn(out=)": lambda m: m.randn(2, dtype=m.uint8, generator=7, out=m.zeros(0, dtype=m.float64)),
+    "randperm(out=)": lambda m: m.randperm(5, dtype=m.int32, generator=7, out=m.zeros(0)),
+    "bernoulli(p, out=)": lambda m: m.bernoulli(m.zeros(0), 0.3, out=m.zeros(3, dtype=m.int64)),  # (no such overload)
+    "normal": lambda m: m.normal(0.0, -1.0, (2,), generator=7), "bernoulli": lambda m: m.bernoulli(m.zeros(2), 3.0, generator=7),
+    "multinomial(out=)": lambda m: m.multinomial(m.zeros(2), 0, generator=7, out=m.zeros(0)),
+    "poisson": lambda m: m.poisson(-m.ones(2), generator=7), "uniform_": lambda m: m.zeros(2).uniform_(2.0, -1.0, generator=7),
+    "geometric_": lambda m: m.zeros(2).geometric_(1.5, generator=7),
+    "log_normal_": lambda m: m.zeros(2).log_normal_(1.0, -1.0, generator=7),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_GENERATOR_FIRST))
+def test_a_generator_that_is_not_one_is_refused_before_the_values(case):
+    """torch's parser checks every argument's type before the sampler looks at a size or a parameter."""
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        with pytest.raises(TypeError):
+            BAD_GENERATOR_FIRST[case](m)
+
+
+@pytest.mark.parametrize("draw", [
+    lambda m: m.zeros(4, dtype=m.int64).random_(2**28 - 1), lambda m: m.zeros(4, dtype=m.int64).random_(2**28),
+    lambda m: m.zeros(4, dtype=m.float64).random_(-2**27, 2**27), lambda m: m.randint(2**31, (4,)),
+    lambda m: m.zeros(4, dtype=m.int32).random_(), lambda m: m.zeros(4, dtype=m.int64).random_()])
+def test_integer_draws_widen_to_64_bits_where_torchs_do(draw):
+    """A span of 2^28 or more takes a 64-bit draw per value in torch's from/to kernel (random_(from, to),
+    randint), while random_() of a 32-bit type's whole range takes a 32-bit one (found by the random_args family)."""
+    torch = require_torch()
+    values = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        values.append(draw(m).tolist())
+    assert values[0] == values[1]
+
+
+@pytest.mark.parametrize("rates", [[float("inf"), 3.0, 30.0], [1e30, 1e19, 1e18, 5e3]])
+def test_poisson_of_an_infinite_or_huge_rate_is_torchs_int64_cast(rates):
+    """torch casts the drawn count to int64 as C++ does: inf, NaN or beyond 2^63 is -2^63 (random_args family)."""
+    torch = require_torch()
+    values = []
+    for m in (tinygrad_rnn, torch):
+        m.manual_seed(0)
+        values.append(m.poisson(m.tensor(rates)).tolist())
+    assert values[0] == values[1]
+
+
+def test_poisson_of_a_nan_rate_is_refused_as_a_negative_one():
+    check_error(lambda m: m.poisson(m.tensor([float("nan"), 1.0])))
+
+
+@pytest.mark.parametrize("std_dtype", ["float64", "float16"])
+def test_normal_of_two_tensors_has_means_dtype(std_dtype):
+    torch = require_torch()
+    for m in (tinygrad_rnn, torch):
+        assert m.normal(m.ones(1), m.ones(1, 2, dtype=getattr(m, std_dtype))).dtype == m.float32

@@ -198,6 +198,7 @@ from .random import (
     randperm,
     seed,
 )
+from .random import check_bernoulli_out as _check_bernoulli_out  # noqa: E402
 from .random import check_multinomial_out as _check_multinomial_out  # noqa: E402
 from .surface.complex_views import complex, polar, view_as_complex, view_as_real  # (they refuse: no complex tensors)
 from .surface.functions import accepts_out as _accepts_out  # noqa: E402
@@ -264,7 +265,8 @@ solve, eig, lstsq, symeig, matrix_rank = (surface.removed.FUNCTIONS[n]  # remove
 conj_physical, lu_unpack, lu_solve = (_accepts_out(f, name=n) for f, n in (
     (conj_physical, "conj_physical"), (lu_unpack, "lu_unpack"), (lu_solve, "lu_solve")))
 normal = _accepts_out(normal)
-bernoulli = _accepts_out(bernoulli, surface.out_rules.OutRules(overlap=surface.overlap.ELEMENTWISE, any_dtype=True))
+bernoulli = _accepts_out(bernoulli, surface.out_rules.OutRules(overlap=surface.overlap.ELEMENTWISE, any_dtype=True,
+                                                                check_dtype=_check_bernoulli_out))
 multinomial = _accepts_out(surface.ops.parser_errors(multinomial, "multinomial"),  # (keywords: no position)
                            surface.out_rules.OutRules(overlap=surface.overlap.OUT_ONLY, check_dtype=_check_multinomial_out))
 

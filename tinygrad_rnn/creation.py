@@ -120,8 +120,8 @@ def warn_if_scalar_needs_grad(t: Tensor) -> None:
 def _scalar_value(v: Any, d: dtypes.dtype) -> Any:
     """One scalar as a Python number of dtype d's kind, with torch's errors."""
     if isinstance(v, Tensor):
-        if not d.is_floating_point and v.dtype.is_floating_point:  # torch reads it with __index__
-            raise TypeError("only integer tensors of a single element can be converted to an index")
+        if not d.is_floating_point and (v.dtype.is_floating_point or v._data.size != 1):  # torch reads it with
+            raise TypeError("only integer tensors of a single element can be converted to an index")  # __index__
         if d.is_floating_point:  # torch reads it with float(), which warns before it checks the size
             warn_if_scalar_needs_grad(v)
         if v._data.size != 1:
@@ -158,7 +158,9 @@ def _fill(data: Any, shape: tuple, d: dtypes.dtype, dim: int, out: list) -> None
     if dim == len(shape):
         out.append(_scalar_value(data, d))  # a sequence here raises _scalar_value's TypeError
         return
-    if not (_is_sequence(data) or isinstance(data, str)):  # a str is a sequence to torch: its length is compared
+    # a str is a sequence to torch (its length is compared), and so is a tensor after the first item, which
+    # decided the shape: [[1, 2], tensor([3, 4])] reads the tensor's elements one by one, as 0-d tensors
+    if not (_is_sequence(data) or isinstance(data, str) or (isinstance(data, Tensor) and data.dim() > 0)):
         raise TypeError("not a sequence")
     if len(data) != shape[dim]:
         raise ValueError(f"expected sequence of length {shape[dim]} at dim {dim} (got {len(data)})")
@@ -199,8 +201,9 @@ def _dtype_of(array: np.ndarray) -> dtypes.dtype:
     if array.dtype.kind == "c":
         raise refuse_complex(f"a numpy array of {array.dtype.name}")
     if _is_wide_unsigned(array):
-        raise TypeError(f"can't convert np.ndarray of type numpy.{array.dtype.name}: tinygrad_rnn has no "
-                        f"{array.dtype.name} tensors")
+        # torch makes a tensor of that dtype (with few ops); a gap of ours, so NotImplementedError naming it
+        raise NotImplementedError(f"can't convert np.ndarray of type numpy.{array.dtype.name}: tinygrad_rnn has no "
+                                  f"{array.dtype.name} tensors (convert it first, e.g. a.astype(np.int64))")
     return dtypes.from_numpy_dtype(array.dtype if array.dtype.isnative else array.dtype.newbyteorder("="))
 
 
@@ -239,7 +242,7 @@ def _to_array(data: Any, d: dtypes.dtype | None) -> np.ndarray:
         if d is not None and _is_wide_unsigned(data):  # torch converts it to d, never storing it as uint16/32/64
             check_strides(data)
             return data.astype(d.np, copy=True)
-        own = _dtype_of(data)  # (its TypeError comes first)
+        own = _dtype_of(data)  # (its error comes first)
         check_strides(data)
         return data.astype(d.np if d else own.np, copy=True)
     if isinstance(data, (str, bytes)):

@@ -25,6 +25,7 @@ fused multiply-add we compute that exactly (`_fma64`, `_fma32`).
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 import struct
 from collections.abc import Iterator
@@ -144,11 +145,15 @@ class TorchStream:
     def standard_normal(self, size: Any = None, dtype: Any = np.float64) -> Any:
         return self._shaped(size, lambda n: self.normal_values(n, 0.0, 1.0, dtype))
 
-    def integers(self, low: int, high: Any = None, size: Any = None, dtype: Any = np.int64) -> Any:
+    def integers(self, low: int, high: Any = None, size: Any = None, dtype: Any = np.int64,
+                 wide_from: int = 2**28) -> Any:
+        """low + a draw modulo the span: a 64-bit draw for a span of `wide_from` or more, else a 32-bit one.
+        torch's from/to kernel (random_(from, to), randint) widens from 2^28 (measured on 2.13: a span of
+        2^28 - 1 takes one 32-bit draw, 2^28 one 64-bit draw); random_() of a whole type's range from 2^32."""
         if high is None:
             low, high = 0, low
         span = int(high) - int(low)
-        draw = self.random64 if span >= 2**32 else self.random32
+        draw = self.random64 if span >= wide_from else self.random32
         return self._shaped(size, lambda n: ((draw(n) % np.uint64(span)).astype(np.int64) + int(low)).astype(dtype))
 
     def permutation(self, n: Any) -> np.ndarray:
@@ -446,11 +451,17 @@ def fork_rng(devices: Any = None, enabled: bool = True, _caller: str = "fork_rng
         set_rng_state(saved)
 
 
-def _rng(generator: Generator | None, fn: str = "") -> TorchStream:
-    """The stream of `generator` (the default one for None); `fn` names the caller in the TypeError."""
+def check_generator(generator: Any, fn: str = "") -> None:
+    """torch's parser refuses a generator that is not a Generator before any value is looked at (a negative size,
+    a p out of range), so every sampler calls this first; `fn` names the caller in the TypeError."""
     if generator is not None and not isinstance(generator, Generator):
         raise TypeError(f"{fn + '(): ' if fn else ''}argument 'generator' must be torch.Generator, not "
                         f"{type(generator).__name__}")
+
+
+def _rng(generator: Generator | None, fn: str = "") -> TorchStream:
+    """The stream of `generator` (the default one for None); `fn` names the caller in the TypeError."""
+    check_generator(generator, fn)
     return (generator or default_generator).np
 
 
@@ -461,6 +472,30 @@ def _float_dtype(dtype: Any, kernel: str) -> dtypes.dtype:
     return d
 
 
+def _generator_first(fn: Any) -> Any:
+    """fn, refusing a generator that is not one before anything else (before factory's out= checks)."""
+    @functools.wraps(fn)
+    def checked(*args: Any, **kw: Any) -> Tensor:
+        check_generator(kw.get("generator"), fn.__name__)
+        return fn(*args, **kw)
+
+    return checked
+
+
+def _randperm_generator_first(fn: Any) -> Any:
+    """randperm, refusing a generator that is not one before factory's out= checks, with torch's parser error."""
+    @functools.wraps(fn)
+    def checked(*args: Any, **kw: Any) -> Tensor:
+        generator = kw.get("generator")
+        if generator is not None and not isinstance(generator, Generator):
+            raise invalid_combination("randperm", args, _RANDPERM_SIGNATURES,
+                                      {k: v for k, v in kw.items() if v is not None and v is not False})
+        return fn(*args, **kw)
+
+    return checked
+
+
+@_generator_first
 @factory
 def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
           requires_grad: bool = False, **kw: Any) -> Tensor:
@@ -473,6 +508,7 @@ def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, dev
     return _finish(Tensor._make(data), requires_grad, device)
 
 
+@_generator_first
 @factory
 def rand(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
          requires_grad: bool = False, **kw: Any) -> Tensor:
@@ -612,6 +648,7 @@ def _check_integer_range(low: int, high: int, d: dtypes.dtype) -> None:
 _RANDPERM_SIGNATURES = FUNCTIONS["randperm"]
 
 
+@_randperm_generator_first
 @factory
 def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
@@ -719,6 +756,7 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Gene
     """Normal values: of `size` from the numbers mean and std (the only overload that takes dtype, device,
     requires_grad, layout, pin_memory, and 0-d tensors as the numbers), or of the broadcast shape of mean
     and std when either is a tensor."""
+    check_generator(generator, "normal")
     options = dtype is not None or device is not None or requires_grad or layout is not None or pin_memory
     if size is not None or options:
         if size is None or any(isinstance(x, Tensor) and x.ndim for x in (mean, std)):  # no such overload
@@ -743,11 +781,13 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Gene
     check_shapes_broadcast(mean_shape, std_shape)  # (torch's message, not numpy's ValueError)
     shape = np.broadcast_shapes(mean_shape, std_shape)
     d = mean.dtype if isinstance(mean, Tensor) else std.dtype
-    return randn(shape, generator=generator, dtype=d) * std + mean
+    drawn = randn(shape, generator=generator, dtype=d) * std + mean
+    return drawn if drawn.dtype is d else drawn.to(d)  # torch writes into a tensor of mean's dtype
 
 
 def bernoulli(input: Tensor, p: Any = None, *, generator: Generator | None = None) -> Tensor:
     """1 with probability p (the values of `input`, or the number p), else 0."""
+    check_generator(generator, "bernoulli")
     if p is not None and not 0 <= p <= 1:
         raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={float(p):g}")
     stream = _rng(generator)
@@ -767,6 +807,7 @@ def bernoulli(input: Tensor, p: Any = None, *, generator: Generator | None = Non
 def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
                 generator: Generator | None = None) -> Tensor:
     """Draw indices with probability proportional to the (non-negative) weights in each row."""
+    check_generator(generator, "multinomial")
     tensor_arg("multinomial", "input", input, 1)
     num_samples = int_arg("multinomial", "num_samples", num_samples, 2)
     replacement = bool_arg("multinomial", "replacement", replacement, 3)
@@ -794,8 +835,16 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
     return Tensor._make(out.reshape(w.shape[:-1] + (num_samples,)).astype(np.int64))
 
 
+def check_bernoulli_out(out: Any, args: tuple, kwargs: dict) -> None:
+    """torch.bernoulli(input, p, out=o): the overload with a number p takes no out (torch's parser refuses it)."""
+    p = args[1] if len(args) > 1 else kwargs.get("p")
+    if p is not None:
+        raise invalid_combination("bernoulli", args, None, {**kwargs, "out": out})
+
+
 def check_multinomial_out(out: Any, args: tuple, kwargs: dict) -> None:
     """torch.multinomial(..., out=o) writes int64 indices into no other dtype."""
+    check_generator(kwargs.get("generator"), "multinomial")
     if isinstance(out, Tensor) and out.dtype is not dtypes.int64:
         raise RuntimeError(f"multinomial expects Long tensor out, got: {out.dtype._legacy}")
 
@@ -898,12 +947,14 @@ def _check_uniform_bounds(t: Tensor, a: float, b: float) -> None:
 
 def fill_uniform(t: Tensor, a: float, b: float, generator: Generator | None) -> Tensor:
     """In place: U(a, b), drawn as torch draws for the tensor's dtype."""
+    check_generator(generator, "uniform_")
     a, b = float_arg("uniform_", "from", a, 1), float_arg("uniform_", "to", b, 2)  # (a 0-d tensor as its float)
     _check_uniform_bounds(t, a, b)
     return _fill(t, _rng(generator).uniform_values(t.numel(), a, b, t._data.dtype))
 
 
 def fill_normal(t: Tensor, mean: float, std: float, generator: Generator | None) -> Tensor:
+    check_generator(generator, "normal_")
     mean, std = float_arg("normal_", "mean", mean, 1), float_arg("normal_", "std", std, 2)
     if not std >= 0.0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {float(std):g}")
@@ -918,6 +969,7 @@ def fill_normal(t: Tensor, mean: float, std: float, generator: Generator | None)
 
 def fill_bernoulli(t: Tensor, p: Any, generator: Generator | None) -> Tensor:
     """In place: 1 with probability p (a number, or a tensor of probabilities), else 0."""
+    check_generator(generator, "bernoulli_")
     if isinstance(p, Tensor):
         probabilities = np.broadcast_to(p._data, t.shape).transpose(_memory_order(t)).ravel()
         return _fill(t, bernoulli(Tensor._make(probabilities), generator=generator)._data)
@@ -933,8 +985,10 @@ def _value_range(kind: np.dtype) -> tuple:
     return -float(np.finfo(kind).max), float(np.finfo(kind).max)
 
 
-def fill_random(t: Tensor, low: int, high: Any, generator: Generator | None) -> Tensor:
-    """In place: integers in [low, high), or [0, low) when high is None."""
+def fill_random(t: Tensor, low: int, high: Any, generator: Generator | None, whole_range: bool = False) -> Tensor:
+    """In place: integers in [low, high), or [0, low) when high is None; `whole_range`: random_() with no
+    bounds, whose kernel is another one than random_(from, to)'s."""
+    check_generator(generator, "random_")
     if high is None:
         low, high = 0, low
     if not low < high:
@@ -943,7 +997,7 @@ def fill_random(t: Tensor, low: int, high: Any, generator: Generator | None) -> 
     for what, value in (("from", low), ("to - 1", high - 1)):
         if not smallest <= value <= largest:
             raise RuntimeError(f"{what} is out of bounds for {_C_TYPE.get(t.dtype.name) or _CPP_FLOAT[t.dtype.name]}")
-    return _fill(t, _rng(generator).integers(low, high, t.numel()))
+    return _fill(t, _rng(generator).integers(low, high, t.numel(), wide_from=2**32 if whole_range else 2**28))
 
 
 # ------------------------------------------------------------------ more in-place fills (torch's draws)
@@ -971,6 +1025,7 @@ def _positive(value: float, what: str, name: str) -> None:
 
 def fill_cauchy(t: Tensor, median: float, sigma: float, generator: Generator | None) -> Tensor:
     """In place: median + sigma * tan(pi * (u - 1/2)), one double uniform u per element, as torch."""
+    check_generator(generator, "cauchy_")
     median, sigma = float_arg("cauchy_", "median", median, 1), float_arg("cauchy_", "sigma", sigma, 2)
     _positive(sigma, "sigma", "cauchy_")
     _continuous(t, "Cauchy")
@@ -980,6 +1035,7 @@ def fill_cauchy(t: Tensor, median: float, sigma: float, generator: Generator | N
 
 def fill_exponential(t: Tensor, lambd: float, generator: Generator | None) -> Tensor:
     """In place: -1 / lambd * log1p(-u), one double uniform u per element, as torch."""
+    check_generator(generator, "exponential_")
     lambd = float_arg("exponential_", "lambd", lambd, 1)
     _positive(lambd, "lambda", "exponential_")
     if t.numel():  # torch checks the dtype in its kernel, which an empty tensor skips
@@ -990,6 +1046,7 @@ def fill_exponential(t: Tensor, lambd: float, generator: Generator | None) -> Te
 
 def fill_geometric(t: Tensor, p: float, generator: Generator | None) -> Tensor:
     """In place: the number of trials to the first success, ceil(log(u) / log(1 - p)), as torch."""
+    check_generator(generator, "geometric_")
     p = float_arg("geometric_", "p", p, 1)
     if not 0 < p < 1:
         raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p:g}")
@@ -1001,6 +1058,7 @@ def fill_geometric(t: Tensor, p: float, generator: Generator | None) -> Tensor:
 
 def fill_log_normal(t: Tensor, mean: float, std: float, generator: Generator | None) -> Tensor:
     """In place: exp of a normal(mean, std) draw per element, drawn one at a time as torch does."""
+    check_generator(generator, "log_normal_")
     mean, std = float_arg("log_normal_", "mean", mean, 1), float_arg("log_normal_", "std", std, 2)
     _positive(std, "std", "log_normal_")
     if not t.dtype.is_floating_point and t.numel():  # the kernel checks the dtype; an empty tensor skips it

@@ -3205,3 +3205,253 @@ def _gelsy_counts_another_rank(call: Call) -> bool:
 
 
 CATALOG.update({"linalg_small": linalg_small().filter(lambda c: not _gelsy_counts_another_rank(c))})
+
+
+# ------------------------------------------------------------------ convolution and pooling arguments (functional)
+_CONV_POOL_OPS = ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "max_pool1d", "max_pool2d", "avg_pool1d",
+                  "avg_pool2d", "lp_pool1d", "lp_pool2d", "adaptive_avg_pool1d", "adaptive_avg_pool2d",
+                  "adaptive_max_pool1d", "adaptive_max_pool2d", "unfold", "fold"]
+
+
+def _spatial_arg(draw, spatial, low=0, high=2):
+    """An int, a tuple of `spatial` ints (or of the wrong length), now and then a negative or a float."""
+    one = st.integers(low, high)
+    return draw(st.one_of(one, one, st.lists(one, min_size=spatial, max_size=spatial).map(tuple),
+                          st.lists(one, min_size=1, max_size=3).map(tuple), st.sampled_from([-1, 1.5, None])))
+
+
+def _conv_args(draw, op, spatial, channels):
+    """weight (and bias) for a conv: groups that divide the channels or not, kernels bigger than the input,
+    padding as ints or 'same'/'valid' (transposed: output_padding too)."""
+    groups = draw(st.sampled_from([1, 1, 2, 3, 0]))
+    transposed = "transpose" in op
+    out_per_group = draw(st.integers(1, 2))
+    in_ch = channels if transposed else max(channels // max(groups, 1), 1) if draw(st.integers(0, 4)) else 2
+    out_ch = out_per_group if transposed else out_per_group * max(groups, 1)
+    kernel = tuple(draw(st.integers(1, 3)) for _ in range(spatial))
+    weight = T(draw(arrays(["float64"], shape=(in_ch, out_ch) + kernel if transposed else (out_ch, in_ch) + kernel,
+                           special=False)), requires_grad=draw(st.booleans()))
+    kw: dict = {"groups": groups}
+    if draw(st.booleans()):
+        bias_len = (out_ch * max(groups, 1) if transposed else out_ch) + draw(st.sampled_from([0, 0, 0, 1]))
+        kw["bias"] = T(draw(arrays(["float64"], shape=(bias_len,), special=False)))
+    kw["stride"] = _spatial_arg(draw, spatial, 0, 2)
+    kw["dilation"] = _spatial_arg(draw, spatial, 0, 2)
+    if transposed:
+        kw["padding"] = _spatial_arg(draw, spatial, -1, 2)
+        kw["output_padding"] = _spatial_arg(draw, spatial, 0, 2)
+    else:
+        kw["padding"] = draw(st.one_of(st.sampled_from(["same", "valid", "other"]), st.just(_spatial_arg(draw, spatial, -1, 2))))
+    return (weight,), {k: v for k, v in kw.items() if draw(st.integers(0, 2)) or k == "groups"}
+
+
+def _pool_args(draw, op, spatial):
+    """kernel_size, stride, padding (up to past half the kernel), dilation, ceil_mode, count_include_pad,
+    divisor_override, return_indices, norm_type: each now and then."""
+    if op.startswith("adaptive"):
+        size = draw(st.one_of(st.integers(0, 3), st.lists(st.one_of(st.integers(0, 3), st.none()), min_size=spatial,
+                                                                    max_size=spatial).map(tuple), st.just(-1)))
+        return (size,), ({"return_indices": draw(st.booleans())} if "max" in op and draw(st.booleans()) else {})
+    args: tuple = (_spatial_arg(draw, spatial, 1, 3),)
+    if op.startswith("lp"):
+        args = (draw(st.sampled_from([1, 2, 3.0, 0, -1])), *args)
+    kw: dict = {}
+    options = {"stride": _spatial_arg(draw, spatial, 0, 3), "ceil_mode": draw(st.booleans())}
+    if not op.startswith("lp"):
+        options["padding"] = _spatial_arg(draw, spatial, -1, 2)
+    if op.startswith("max"):
+        options.update(dilation=_spatial_arg(draw, spatial, 0, 2), return_indices=draw(st.booleans()))
+    if op.startswith("avg"):
+        options["count_include_pad"] = draw(st.booleans())
+        if op == "avg_pool2d":
+            options["divisor_override"] = draw(st.sampled_from([None, 1, 2, 0, -1]))
+    for key, value in options.items():
+        if draw(st.booleans()):
+            kw[key] = value
+    return args, kw
+
+
+def _fold_args(draw, op):
+    """unfold's kernel, dilation, padding, stride; fold's output_size too."""
+    kw = {"kernel_size": _spatial_arg(draw, 2, 0, 3)}
+    if op == "fold":
+        kw = {"output_size": _spatial_arg(draw, 2, 1, 4), **kw}
+    for key, low in [("dilation", 0), ("padding", -1), ("stride", 0)]:
+        if draw(st.booleans()):
+            kw[key] = _spatial_arg(draw, 2, low, 2)
+    return (), kw
+
+
+@st.composite
+def conv_pool_args(draw):
+    """F.conv1d/conv2d/conv_transpose1d/2d with odd groups, strides, dilations, paddings ('same', 'valid',
+    negative, output_padding past the stride) and wrong biases; max/avg/lp pools with ceil_mode, padding over half
+    the kernel, count_include_pad, divisor_override, return_indices; adaptive pools to 0 or None sizes; unfold and
+    fold with bad sizes: the result and the float64 gradients to input and weight."""
+    op = draw(st.sampled_from(_CONV_POOL_OPS))
+    spatial = 2 if op in ("unfold", "fold") else int(op[-2])
+    extra = draw(st.sampled_from([0, 1, 1, 1, -1]))  # a batch dim, or (rarely) one fewer dim than needed
+    channels = draw(st.integers(1, 4))
+    side = st.integers(0, 4)
+    shape = ((2,) if extra == 1 else ()) + ((channels,) if extra >= 0 else ()) + tuple(
+        draw(side) for _ in range(spatial))
+    x = draw(tensors(["float64", "float64", "float32", "int64"], shape=shape, special=False,
+                     requires_grad=draw(st.booleans())))
+    if op.startswith("conv"):
+        args, kw = _conv_args(draw, op, spatial, channels)
+    elif op in ("unfold", "fold"):
+        args, kw = _fold_args(draw, op)
+    else:
+        args, kw = _pool_args(draw, op, spatial)
+
+    def run(m, x, *a, **k):
+        out = getattr(m.nn.functional, op)(x, *a, **k)
+        first = out[0] if isinstance(out, tuple) else out
+        return [out, _gradients_to(m, first, x, *a)] if first.requires_grad else out
+
+    return Call(f"F.{op}", run, (x, *args), kw)
+
+
+CATALOG.update({"conv_pool_args": conv_pool_args()})
+
+
+# ------------------------------------------------------------------ dtype conversions and Python values out
+_CONVERSIONS = {
+    "to": lambda m, x, d: x.to(d), "type": lambda m, x, d: x.type(d), "to(other)": lambda m, x, d: x.to(m.empty(1, dtype=d)),
+    "double": lambda m, x, d: x.double(), "float": lambda m, x, d: x.float(), "half": lambda m, x, d: x.half(),
+    "int": lambda m, x, d: x.int(), "long": lambda m, x, d: x.long(), "bool": lambda m, x, d: x.bool(),
+    "short": lambda m, x, d: x.short(), "byte": lambda m, x, d: x.byte(), "char": lambda m, x, d: x.char(),
+    "type()": lambda m, x, d: x.type(), "type(str)": lambda m, x, d: x.type(f"torch.{str(d)[6:].capitalize()}Tensor"),
+    "tolist": lambda m, x, d: x.tolist(), "item": lambda m, x, d: x.item(), "int()": lambda m, x, d: int(x),
+    "float()": lambda m, x, d: float(x), "bool()": lambda m, x, d: bool(x), "index()": lambda m, x, d: [0, 1, 2, 3][x],
+}
+# float -> integer values: in range, fractional, negative, and the ones C++ leaves undefined (nan, inf, out of the
+# type's range), where torch's CPU kernels give INT_MIN for int32/int64 and 0 for the narrower types (ours matches)
+_CONVERTIBLE = [0.0, -0.0, 0.5, -0.5, 1.7, -1.7, 2.5, 100.9, -128.6, 255.4, 1e4, -3e4, 2.0**31 - 1.5]
+_UNDEFINED = [math.nan, math.inf, -math.inf, 1e20, -1e20, 300.0, -200.0, 70000.0]
+
+
+def _python_leaves():
+    # (no Python complex numbers: a deliberate difference kept out, we refuse the complex dtype they infer with a
+    # NotImplementedError before reading any value, where torch may first fail on a ragged list with a TypeError)
+    return st.one_of(st.integers(-3, 3), st.sampled_from([2**40, -(2**63), 2**63, 2**64]), st.floats(-3, 3),
+                     st.booleans(), st.sampled_from([None, "1", float("nan")]),
+                     st.sampled_from(["float32", "int64", "bool", "int8", "uint8", "float16"]).map(
+                         lambda n: np.ones((), n)[()]))
+
+
+@st.composite
+def dtype_conversions(draw):
+    """to/type/double/float/half/int/long/bool/short/byte/char of every dtype (floats that truncate toward zero,
+    big ints that wrap), type() by name, tolist/item/int()/float()/bool()/index of 0-d, one-element and longer
+    tensors; torch.tensor/as_tensor/from_numpy of nested Python lists mixing bools, ints, floats, numpy scalars
+    and tensors, and of numpy arrays of every dtype: the result's dtype and values, or the error."""
+    kind = draw(st.sampled_from(["convert", "convert", "python", "construct", "from_numpy"]))
+    if kind == "construct":
+        data = draw(st.one_of(
+            st.recursive(_python_leaves(), lambda inner: st.lists(inner, min_size=1, max_size=3), max_leaves=6),
+            arrays(DTYPES + ["int16", "uint16", "uint32", "float16", "complex64"], max_dims=2, special=False),
+            st.lists(tensors(["float32", "int64", "bool"], shape=(2,), special=False), min_size=1, max_size=2),
+            tensors(["float32", "int64", "bool"], max_dims=1, special=False)))
+        fn = draw(st.sampled_from(["tensor", "as_tensor"]))
+        kw = {"dtype": draw(dtype_args())} if draw(st.booleans()) else {}
+        return Call(f"torch.{fn}", lambda m, d, **k: getattr(m, fn)(d, **k), (data,), kw)
+    if kind == "from_numpy":
+        data = draw(st.one_of(arrays(DTYPES + ["int16", "uint16", "uint32", "uint64", "complex64", "float16"],
+                                     max_dims=2, special=False),
+                              st.sampled_from([[1, 2], np.float32(1.5), np.array(["a"]), np.array([1, 2], ">i4")])))
+        return Call("torch.from_numpy", lambda m, a: m.from_numpy(a), (data,))
+    name = draw(st.sampled_from(sorted(_CONVERSIONS)))
+    source = draw(st.sampled_from(DTYPES + ["int16"]))
+    if draw(st.booleans()) and np.dtype(source).kind == "f":
+        values = draw(st.lists(st.sampled_from(_CONVERTIBLE + _UNDEFINED), min_size=1, max_size=4))
+    else:
+        values = None
+    with np.errstate(over="ignore"):  # (1e20 as float16 is inf, on purpose)
+        x = draw(arrays([source], max_dims=2, special=False)) if values is None else np.array(values, source)
+    if kind == "python" or draw(st.integers(0, 2)) == 0:
+        x = x.reshape(-1)[:1].reshape(draw(st.sampled_from([(), (1,), (1, 1)]))) if x.size else x
+    target = D(draw(st.sampled_from(DTYPES + ["int16"])))
+    return Call(f"Tensor.{name}", lambda m, x, d: _CONVERSIONS[name](m, x, d), (T(x), target))
+
+
+CATALOG.update({"dtype_conversions": dtype_conversions()})
+
+
+# ------------------------------------------------------------------ random sampling with odd arguments
+@st.composite
+def _random_call(draw):
+    name = draw(st.sampled_from(["rand", "randn", "randint", "randperm", "normal", "bernoulli", "multinomial",
+                                 "poisson", "uniform_", "normal_", "exponential_", "geometric_", "cauchy_",
+                                 "log_normal_", "random_"]))
+    size = draw(st.one_of(st.lists(st.integers(0, 3), max_size=2).map(tuple), st.just((-1,)), st.just((2.0,))))
+    kw: dict = {}
+    if name in ("rand", "randn", "randint", "randperm") and draw(st.booleans()):
+        kw["dtype"] = D(draw(st.sampled_from(DTYPES)))
+    if draw(st.integers(0, 2)) == 0:
+        kw["generator"] = "seeded" if draw(st.integers(0, 3)) else "bad"
+    if name in ("rand", "randn", "randint", "randperm", "normal", "bernoulli", "multinomial") and \
+            draw(st.integers(0, 3)) == 0:
+        kw["out"] = T(np.zeros(draw(st.sampled_from([(0,), (2,), (3,)])), draw(st.sampled_from(["float32", "int64",
+                                                                                               "float64"]))))
+    probabilities = arrays(["float32", "float64", "int64"], min_dims=1, max_dims=2, min_side=0, max_side=4,
+                           special=True).map(lambda a: T(np.abs(a) if a.dtype.kind == "f" else a))
+    args: tuple = {
+        "rand": lambda: size, "randn": lambda: (size,),
+        "randint": lambda: (*draw(st.sampled_from([(5,), (-2, 3), (3, 3), (4, 2), (0,), (2**40,)])), size),
+        "randperm": lambda: (draw(st.sampled_from([0, 1, 5, 17, -1])),),
+        "normal": lambda: draw(st.sampled_from([(0.0, 1.0, size), (1.0, -1.0, size), (0.0, 0.0, size)])) if
+        draw(st.booleans()) else (draw(float_tensors(max_dims=2, special=False)),
+                                  draw(st.one_of(st.sampled_from([1.0, -1.0, 0.0]), float_tensors(max_dims=2, special=False)))),
+        "bernoulli": lambda: (draw(probabilities),) + ((draw(st.sampled_from([0.3, -0.5, 1.5])),) if draw(st.booleans())
+                                                      else ()),
+        "multinomial": lambda: (draw(probabilities), draw(st.integers(-1, 5)), draw(st.booleans())),
+        "poisson": lambda: (draw(probabilities),),
+        "uniform_": lambda: draw(st.sampled_from([(), (0.0, 1.0), (2.0, -1.0), (1.0, 1.0), (-3.0, 3.0)])),
+        "normal_": lambda: draw(st.sampled_from([(), (0.0, 2.0), (1.0, -1.0), (0.0, 0.0)])),
+        "exponential_": lambda: draw(st.sampled_from([(), (2.0,), (0.0,), (-1.0,)])),
+        "geometric_": lambda: draw(st.sampled_from([(0.5,), (1.0,), (0.0,), (1.5,)])),
+        "cauchy_": lambda: draw(st.sampled_from([(), (0.0, 2.0), (1.0, -1.0)])),
+        "log_normal_": lambda: draw(st.sampled_from([(), (0.0, 0.5), (1.0, 0.0), (1.0, -1.0)])),
+        "random_": lambda: draw(st.sampled_from([(), (10,), (0,), (-2, 5), (3, 3), (5, 2), (2**40,)])),
+    }[name]()
+    target = None
+    if name.endswith("_"):
+        target = T(np.zeros(draw(st.sampled_from([(0,), (5,), (2, 3)])), draw(st.sampled_from(
+            ["float32", "float64", "float16", "int64", "bool", "uint8"]))))
+    return name, args, kw, target
+
+
+@st.composite
+def random_args(draw):
+    """rand/randn/randint/randperm/normal/bernoulli/multinomial/poisson and the in-place uniform_/normal_/
+    exponential_/geometric_/cauchy_/log_normal_/random_ with bad sizes and parameters, dtype=, out= (of the right
+    and wrong dtype and size) and generator= (a seeded Generator, or something that is not one): values compared,
+    since ours draws torch's numbers for the same seed."""
+    name, args, kw, target = draw(_random_call())
+
+    def run(m, *a, generator=None, **k):
+        if generator is not None:
+            k["generator"] = m.Generator().manual_seed(7) if generator == "seeded" else 7
+        if name.endswith("_"):
+            return getattr(a[0], name)(*a[1:], **k)
+        out = getattr(m, name)(*a, **k)
+        return [out, k["out"], out is k["out"]] if "out" in k else out
+
+    return Call(f"random {name}", run, ((target,) if target is not None else ()) + args, kw)
+
+
+def _random_beyond_the_floats_integers(call: Call) -> bool:
+    """A deliberate difference, kept out of the harness: random_ into a float32 (float16) tensor with a span
+    beyond 2^24 (2^11), the integers that type holds exactly (and randint into such an out=). torch warns that the range is out of bounds for
+    the type's precision and draws other numbers than its int64 and float64 kernels do; ours draws those, rounded."""
+    target = call.args[0] if call.label == "random random_" else call.kwargs.get("out")  # (randint(out=) too)
+    if call.label not in ("random random_", "random randint") or not isinstance(target, T) or \
+            target.array.dtype not in (np.float32, np.float16):
+        return False
+    bounds = [a for a in call.args[1 if call.label == "random random_" else 0:] if isinstance(a, int)]
+    span = bounds[-1] - (bounds[0] if len(bounds) == 2 else 0) if bounds else 0
+    return span > (2**24 if target.array.dtype == np.float32 else 2**11)
+
+
+CATALOG.update({"random_args": random_args().filter(lambda c: not _random_beyond_the_floats_integers(c))})

@@ -365,3 +365,29 @@ def test_adaptive_average_pool_functions_to_no_outputs_as_torch(pool, shape, siz
 
 def test_adaptive_pool_of_a_numpy_scalar_size_names_its_type_as_torch():
     check_error(lambda m: m.nn.functional.adaptive_avg_pool2d(m.ones(1, 1, 4, 4), np.float64(2)))
+
+
+POOL_ARGUMENT_ORDER = {  # found by the conv_pool_args fuzz family
+    "lp_pool1d multiplies by a tuple kernel_size": lambda m: m.nn.functional.lp_pool1d(m.ones(1, 3), 1, (1,)),
+    "lp_pool2d takes the power first": lambda m: m.nn.functional.lp_pool2d(m.ones(1, 2, 2, dtype=m.int64), -1, None),
+    "avg_pool2d: divisor before dims": lambda m: m.nn.functional.avg_pool2d(m.ones(1, 0), (2, 3), divisor_override=0),
+    "avg_pool2d: kernel length before dims": lambda m: m.nn.functional.avg_pool2d(m.ones(1, 0), (2, 3, 4)),
+    "avg_pool2d: stride length before dims": lambda m: m.nn.functional.avg_pool2d(m.ones(1, 2), 2, stride=(1, 2, 3)),
+    "a negative stride whose windows fit": lambda m: m.nn.functional.avg_pool1d(m.ones(2, 4, 1), 1, stride=-1),
+    "a negative stride, 2-d": lambda m: m.nn.functional.max_pool2d(m.ones(2, 4, 3), 1, stride=(1, -2)),
+}
+
+
+@pytest.mark.parametrize("case", list(POOL_ARGUMENT_ORDER))
+def test_pool_arguments_fail_in_torchs_order(case):
+    check_error(POOL_ARGUMENT_ORDER[case])
+
+
+@pytest.mark.parametrize("nd, shape, size", [(1, (2, 3), 0), (2, (2, 1, 1), (1, 0)), (2, (0, 2, 1, 1), (2, 0)),
+                                             (3, (2, 1, 1, 1), 0)])
+def test_adaptive_max_pool_to_an_empty_output_fails_in_backward(nd, shape, size):
+    """The empty output is computed; its backward, as torch's, refuses a gradient with an empty non-batch dim."""
+    def pool_then_backward(m):
+        x = m.ones(shape, dtype=m.float64, requires_grad=True)
+        getattr(m.nn.functional, f"adaptive_max_pool{nd}d")(x, size).sum().backward()
+    check_error(pool_then_backward)

@@ -15,15 +15,16 @@ from ..core import dtypes
 from ..core.function import rename
 from ..core.grad_mode import is_grad_enabled
 from ..core.tensor import Tensor
-from ..random import TorchStream, _rng
+from ..random import TorchStream, _rng, check_generator
 
 
 def poisson(input: Tensor, generator: Any = None) -> Tensor:
     """A tensor of input's shape and dtype; element i ~ Poisson(input[i]). No gradient flows."""
+    check_generator(generator, "poisson")
     if not input.dtype.is_floating_point:
         raise NotImplementedError(f"\"poisson_cpu\" not implemented for '{input.dtype._legacy}'")
     rates = input.detach().numpy()
-    if (rates < 0).any():
+    if not (rates >= 0).all():  # a NaN rate too
         raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
     stream = _rng(generator)
     draws = [_draw(float(rate), stream) for rate in rates.ravel().tolist()]
@@ -50,6 +51,12 @@ def _draw(rate: float, stream: TorchStream) -> int:
         count += 1
 
 
+def _as_int64(x: float) -> int:
+    """floor(x) cast to int64 as torch's C++ does on x86: an infinite, NaN or out-of-range value is -2^63 (so an
+    infinite rate, or one of 1e19 and more, draws -2^63, as torch's)."""
+    return math.floor(x) if math.isfinite(x) and -(2.0**63) <= x < 2.0**63 else -(2**63)
+
+
 def _transformed_rejection(rate: float, stream: TorchStream) -> int:
     """PTRS: a proposal from a transformed uniform, accepted at once in the wide middle, else by the ratio."""
     root, log_rate = math.sqrt(rate), math.log(rate)
@@ -61,7 +68,7 @@ def _transformed_rejection(rate: float, stream: TorchStream) -> int:
         u = _uniform(stream) - 0.5
         v = _uniform(stream)
         us = 0.5 - abs(u)
-        k = math.floor((2 * a / us + b) * u + rate + 0.43)
+        k = _as_int64((2 * a / us + b) * u + rate + 0.43)
         if us >= 0.07 and v <= vr:
             return k
         if k < 0 or (us < 0.013 and v > us):

@@ -1252,6 +1252,7 @@ class TensorMethods:
             kind = self._data.dtype
             low = 2 if kind == np.bool_ else 2 ** (np.finfo(kind).nmant + 1) + 1 if kind.kind == "f" \
                 else int(np.iinfo(kind).max) + 1
+            return random.fill_random(self, low, None, generator, whole_range=True)
         return random.fill_random(self, low, high, generator)
 
     # ------------------------------------------------------------ creation helpers

@@ -86,6 +86,10 @@ def _geometry(x: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: 
         sides = ((1,) if nd == 1 else ()) + kernel
         shown = " ".join(f"k{c}: {k}" for c, k in zip(_LETTERS[-len(sides):], sides))
         raise RuntimeError(f"kernel size should be greater than zero, but got {shown}")
+    if any(s < 0 for s in stride):  # (a window that fits would give a positive output size: checked first)
+        sides = ((1,) if nd == 1 else ()) + stride
+        shown = " ".join(f"d{c}: {s}" for c, s in zip(_LETTERS[-len(sides):], sides))
+        raise RuntimeError(f"stride should be greater than zero, but got {shown}")
     if any(d <= 0 for d in dilation):
         shown = " ".join(f"dilation{c}: {d}" for c, d in zip(_LETTERS[-nd:], dilation)) if nd > 1 else \
             f"dilation: {dilation[0]}"
@@ -315,6 +319,12 @@ def avg_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, ceil_mo
     bool_arg(name, "count_include_pad", count_include_pad, 6)
     if divisor_override is not None:
         int_arg(name, "divisor_override", divisor_override, 7)
+    if nd == 2:  # torch's 2-d kernel checks the windows' lengths and the divisor before the input's dims
+        for what, value in (("kernel_size", kernel_size), ("stride", stride), ("padding", padding)):
+            if value is not None and not (what == "stride" and isinstance(value, (list, tuple)) and not value):
+                _tuple(value, nd, what, name)
+        if divisor_override is not None and divisor_override == 0:
+            raise RuntimeError("divisor must be not zero")
     if nd == 1 and input.ndim not in (2, 3):
         raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input.ndim}-dimensional tensor for argument #1 "
                            f"'self' (while checking arguments for {name})")
@@ -509,7 +519,24 @@ def adaptive_max_pool(input: Tensor, output_size: Any, return_indices: bool, nd:
         positions[(slice(None), slice(None)) + out_index] = np.ravel_multi_index(
             tuple(a + loc for (a, _), loc in zip(box, local)), spatial)
     result = _returned(_pick(x, positions), unbatched, nd, f"AdaptiveMaxPool{nd}DBackward0", input)
+    if result.requires_grad:
+        _refuse_empty_grad(result, tuple(input.shape[:-nd]) + ((1,) if nd == 1 else ()) + sizes, max(nd, 2))
     return (result, _returned_indices(positions, unbatched, nd)) if return_indices else result
+
+
+def _refuse_empty_grad(result: Tensor, kernel_shape: tuple, kernel_nd: int) -> None:
+    """torch's adaptive max pools compute an empty output, but their backward (2-d or 3-d, which also runs the
+    1-d pool on a (.., 1, L) view) refuses a gradient of `kernel_shape` with an empty dim past the first."""
+    empty = next((d for d in range(1, len(kernel_shape)) if kernel_shape[d] == 0), None)
+    if empty is None:
+        return
+    message = (f"adaptive_max_pool{kernel_nd}d_backward(): Expected grad_output to have non-zero size for non-batch "
+               f"dimensions, but grad_output has sizes {list(kernel_shape)} with dimension {empty} being empty")
+
+    def refuse(grad: Tensor) -> None:
+        raise RuntimeError(message)
+
+    result.register_hook(refuse)
 
 
 def adaptive_max_pool1d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
@@ -545,9 +572,12 @@ def lp_pool(input: Tensor, norm_type: float, kernel_size: Any, stride: Any, ceil
             raise ValueError(f"not enough values to unpack (expected {nd}, got {sides})")
         if sides > nd:
             raise ValueError(f"too many values to unpack (expected {nd})")
-    _parse_windows(f"avg_pool{nd}d", kernel_size, stride, 0)
-    kernel = _tuple(kernel_size, nd, "kernel_size", f"avg_pool{nd}d")
+    # then, as torch's Python: the power first (its errors first), the pooling, and the product of the kernel
+    # sizes; lp_pool1d multiplies by kernel_size as given, which fails for a tuple or list
     pooled = avg_pool(input.pow(norm_type), kernel_size, stride, 0, ceil_mode, True, None, nd)
+    if nd == 1 and isinstance(kernel_size, (list, tuple)):
+        raise TypeError(f"mul(): argument 'other' (position 1) must be Tensor, not {type_name(kernel_size)}")
+    kernel = _tuple(kernel_size, nd, "kernel_size", f"avg_pool{nd}d")
     # sign(out) * relu(|out|) is out itself, but gives zero (not NaN) gradients where out is 0
     return (pooled.sign() * _F.relu(pooled.abs())).mul(math.prod(kernel)).pow(1.0 / norm_type)
 
