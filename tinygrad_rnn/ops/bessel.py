@@ -14,8 +14,10 @@ Two ways of summing a series appear:
   rational approximation;
 - `_chebyshev`: a Chebyshev series by Clenshaw's recurrence (the I and K functions).
 
-The coefficient tables are Cephes's numbers, as torch uses them; names say which function, which
-range ("near": small |x|, "far": the asymptotic range) and which part of the formula.
+The coefficient tables are Cephes's numbers, as torch uses them. J and Y: `_P`/`_PQ` and `_Q`/`_QQ`
+are the numerator and denominator of the amplitude and of its correction for x > 5, `_R`/`_RQ` the
+rational function near 0. I and K: `_NEAR` and `_FAR` are the Chebyshev series for small and large
+x. Airy: `AI_LEFT_*` for x < -2.09, `AI_RIGHT_*` for x >= 2.09.
 """
 from __future__ import annotations
 
