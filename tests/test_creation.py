@@ -361,3 +361,13 @@ def test_a_tensor_after_the_first_row_is_read_as_a_row():
     check_parity(lambda m: m.tensor([[1, 2], m.tensor([3, 4])]))
     check_parity(lambda m: m.tensor([[1, 2], m.tensor([1.5, 2.5])]))
     check_parity(lambda m: m.tensor([[1, 2], (5, 6), m.tensor([True, False])]))
+
+
+@pytest.mark.parametrize("data", [[2**64], [2**64, None], [-2**64, 0], [2**63, 1.5], [3, 0]])
+def test_a_bool_tensor_takes_any_python_int_as_its_truth_as_torch(data):
+    """torch.tensor([2**64], dtype=torch.bool) is tensor([True]): no int64 overflow check for bool (fuzz draw)."""
+    call = lambda m: m.tensor(data, dtype=m.bool)  # noqa: E731
+    if None in data:
+        check_error(call)
+    else:
+        check_parity(call)

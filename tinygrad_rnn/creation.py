@@ -137,8 +137,8 @@ def _scalar_value(v: Any, d: dtypes.dtype) -> Any:
         return float(v)
     if not isinstance(v, (bool, int, float)):
         raise TypeError(f"'{type_name(v)}' object cannot be interpreted as an integer")
-    if isinstance(v, float) and d is dtypes.bool:
-        return v != 0  # nan and inf are True, as torch
+    if d is dtypes.bool:  # any number is its truth, however large (2**64 too); nan and inf are True, as torch
+        return v != 0
     if isinstance(v, float):  # a float must fit the type as it is (no wrapping into unsigned types), as torch
         info = np.iinfo(d.np)
         if not math.isfinite(v) or not info.min <= v <= info.max:
