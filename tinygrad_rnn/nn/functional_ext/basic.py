@@ -213,7 +213,7 @@ class Float32Gelu(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        y, ctx.erf = _torch_float32_gelu(x)
+        y, ctx.erf, ctx.in_vector = _torch_float32_gelu(x)
         return Tensor._make(y)
 
     @staticmethod
@@ -222,17 +222,20 @@ class Float32Gelu(Function):
         if modes.grad_enabled:  # create_graph: the derivative as a graph of its own
             cdf = 0.5 * (1 + _pw.Erf.apply(x * (1 / math.sqrt(2))))
             return g * (cdf + x * _pw.exp(-0.5 * x * x) * (1 / math.sqrt(2 * math.pi)))
-        a = x._data
+        a, half = x._data, np.float32(0.5)
         with np.errstate(over="ignore", invalid="ignore"):
-            slope = np.float32(0.5) * (np.float32(1) + ctx.erf) + a * (np.exp(np.float32(-0.5) * a * a)
-                                                                        * np.float32(1 / math.sqrt(2 * math.pi)))
+            density_term = a * (np.exp(np.float32(-0.5) * a * a) * np.float32(1 / math.sqrt(2 * math.pi)))
+            # torch's vector steps add x phi(x) to the 1/2 before the erf's half: near 1/2's ulp the term rounds
+            # away, so for x below about -6.5 the slope is exactly 0 (its scalar steps: Phi(x) + x phi(x))
+            vector = (half + density_term) + half * ctx.erf
+            slope = np.where(ctx.in_vector, vector, half * (np.float32(1) + ctx.erf) + density_term)
         return Tensor._make(np.asarray(g._data * slope, dtype=np.float32))
 
     jvp = backward  # elementwise: the tangent times the same derivative
 
 
 def _torch_float32_gelu(input: Tensor) -> tuple:
-    """(gelu, the erf it took) of float32 as torch's kernels compute it (measured on AVX2). One element, and
+    """(gelu, the erf it took, where the vector steps ran) of float32 as torch's kernels compute it (measured on AVX2). One element, and
     the scalar loop's tails, give x * 0.5 * (1 + erf(x / sqrt 2)) with the C library's erf. The vector steps
     take erf as `approximate_erf`: TensorIterator's loop, for a tensor that is not contiguous, then computes
     x * 0.5 * (1 + erf); the kernel for a contiguous one adds with one fused multiply-add, x/2 * erf + x/2,
@@ -252,7 +255,7 @@ def _torch_float32_gelu(input: Tensor) -> tuple:
             values = np.where(in_vector, vector, half * (np.float32(1) + erf))
         else:
             values = half * (np.float32(1) + erf)
-    return np.asarray(values, dtype=np.float32), erf
+    return np.asarray(values, dtype=np.float32), erf, in_vector
 
 
 def _gelu_vector_steps(x: Tensor) -> Any:
