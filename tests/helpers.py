@@ -166,7 +166,7 @@ def load_example(name: str, framework: str = "tinygrad_rnn") -> types.ModuleType
 @contextlib.contextmanager
 def both_on_threads(torch: Any, count: int) -> Iterator[None]:
     """torch and tinygrad_rnn on `count` intra-op threads for a while (torch splits some long sums between
-    them: a long norm, an (N, C) batch's statistics), set back afterwards.."""
+    them: a long norm, an (N, C) batch's statistics, float16 kernels' chunks), set back afterwards."""
     before = torch.get_num_threads(), tinygrad_rnn.get_num_threads()
     torch.set_num_threads(count)
     tinygrad_rnn.set_num_threads(count)

@@ -2,30 +2,14 @@
 order they accumulate. Each case was an ulp apart from torch before (measured with tests/fuzz/report.py and
 exhaustive sweeps); the sizes straddle torch's vector steps of 32 float16 elements, so both its vector and its
 scalar loops run."""
-from contextlib import contextmanager
 
 import numpy as np
 import pytest
-from helpers import check_parity, require_torch
+from helpers import both_on_threads, check_parity, require_torch
 
-import tinygrad_rnn
 from tinygrad_rnn.ops.promotion import DOUBLE_STEP
 
 EXACT = dict(rtol=0, atol=0)
-
-
-@contextmanager
-def threads(count):
-    """Both frameworks on `count` intra-op threads (torch splits some float16 kernels into one chunk per thread)."""
-    torch = require_torch()
-    before = torch.get_num_threads(), tinygrad_rnn.get_num_threads()
-    torch.set_num_threads(count)
-    tinygrad_rnn.set_num_threads(count)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before[0])
-        tinygrad_rnn.set_num_threads(before[1])
 
 
 @pytest.mark.parametrize("count", [1, 2, 3])
@@ -35,7 +19,7 @@ def test_float16_softmax_along_another_dim_as_torch(count, shape, dim):
     """torch's kernel for a dim that is not the last rounds exp to float16 before dividing in its scalar loop
     (columns left over after whole steps of 32, per thread's chunk) and rounds once in its vector steps."""
     x = np.random.default_rng(3).normal(0, 3, shape).astype(np.float16)
-    with threads(count):
+    with both_on_threads(require_torch(), count):
         check_parity(lambda m, t: m.softmax(t, dim), [x], requires_grad=[False], tol=EXACT)
 
 
@@ -79,7 +63,7 @@ def test_addcmul_fuses_and_differentiates_in_torchs_order(dtype, shapes):
 def test_float16_prod_of_many_elements_splits_as_torch(count):
     """From 32768 elements torch multiplies one chunk per thread, then the chunks' products."""
     x = np.random.default_rng(5).uniform(0.999, 1.001, 100_000).astype(np.float16)
-    with threads(count):
+    with both_on_threads(require_torch(), count):
         check_parity(lambda m, t: t.prod(), [x], requires_grad=[False], tol=EXACT)
 
 
@@ -159,7 +143,7 @@ def test_float16_softmax_gradients_round_once_as_torch(name, shape, dim):
     last dim 32 values at a time (two float vectors, then folded), along another dim in order; log_softmax's
     exp is the vector expf in whole steps of 32 (fuzz seed 146: float16 arithmetic was an ulp off)."""
     x = np.random.default_rng(9).normal(0, 3, shape).astype(np.float16)
-    with threads(1):
+    with both_on_threads(require_torch(), 1):
         check_parity(lambda m, t: getattr(m, name)(t, dim), [x], tol=EXACT)
 
 
